@@ -1,0 +1,1 @@
+/* graphic-novel: small enhancements; the site reads fully without them. */

@@ -1,0 +1,386 @@
+"""Read story/ into a validated Story. Reads only; never writes."""
+
+from __future__ import annotations
+
+
+import re
+from pathlib import Path
+from typing import Any
+
+from . import markup
+from .errors import StoryError, StoryErrors
+from .model import CHAPTER_KINDS, Chapter, Citation, Panel, Reference, Story
+from .yamlio import LineDict, parse_yaml, read_text
+
+ART_EXTS = (".png", ".jpg", ".jpeg", ".webp")
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+STORY_KEYS = {"title", "subtitle", "author", "cover", "notice"}
+PROMPTS_KEYS = {"style", "narrative_prompt", "panels"}
+PANEL_KEYS = {"id", "title", "alt", "prompt"}
+REF_KEYS = {"id", "title", "url", "publisher", "date", "note"}
+DEFAULT_NOTICE = ("The scenes and dialogue are dramatised; the facts and figures "
+                  "come from the cited sources.")
+
+
+class _Collector:
+    """Gathers every problem in one pass, so `check` can list them all."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.errors: list[StoryError] = []
+        self.warnings: list[str] = []
+
+    def shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def error(self, path: Path, message: str, line: int | None = None) -> None:
+        self.errors.append(StoryError(self.shown(path), message, line))
+
+    def warn(self, path: Path, message: str, line: int | None = None) -> None:
+        self.warnings.append(str(StoryError(self.shown(path), message, line)))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value).strip()
+    return None
+
+
+def _field(col: _Collector, path: Path, entry: LineDict, key: str, required: bool,
+           what: str) -> str | None:
+    if key not in entry or entry[key] is None or entry[key] == "":
+        if required:
+            col.error(path, f"{what} has no `{key}`; add `{key}: ...`.", entry.line)
+        return None
+    value = _text(entry[key])
+    if value is None:
+        col.error(path, f"`{key}` of {what} must be text, not a "
+                        f"{type(entry[key]).__name__}.", entry.line_of(key))
+    elif required and not value:
+        col.error(path, f"`{key}` of {what} is empty; write it.", entry.line_of(key))
+    return value
+
+
+def _unknown_keys(col: _Collector, path: Path, entry: LineDict, allowed: set[str], what: str):
+    for key in entry:
+        if key not in allowed:
+            col.error(path, f"unknown key `{key}` in {what}; expected one of: "
+                            f"{', '.join(sorted(allowed))}.", entry.line_of(key))
+
+
+def _load_yaml_file(col: _Collector, path: Path, optional: bool) -> Any:
+    if not path.exists():
+        if not optional:
+            col.error(path, "this file is missing; create it (see README: story layout).")
+        return None
+    try:
+        return parse_yaml(read_text(path, col.shown(path)), col.shown(path))
+    except StoryError as exc:
+        col.errors.append(exc)
+        return None
+
+
+def _check_id(col: _Collector, path: Path, value: str, line: int, what: str) -> bool:
+    if not markup.ID_RE.match(value):
+        col.error(path, f"{what} id '{value}' is not allowed; use letters, digits, '-' and '_' "
+                        "only (no spaces, dots or slashes), at most 100 characters.", line)
+        return False
+    return True
+
+
+def _load_meta(col: _Collector, root: Path, default_title: str) -> dict:
+    path = root / "story.yaml"
+    data = _load_yaml_file(col, path, optional=True)
+    meta = {"title": default_title, "subtitle": "", "author": "", "cover": None,
+            "notice": DEFAULT_NOTICE}
+    if data is None:
+        return meta
+    if not isinstance(data, LineDict):
+        col.error(path, "expected `title: ...`, `subtitle: ...` and the like at the top level.", 1)
+        return meta
+    _unknown_keys(col, path, data, STORY_KEYS, "story.yaml")
+    for key in STORY_KEYS:
+        value = _field(col, path, data, key, required=(key == "title"), what="the story")
+        if value is not None:
+            meta[key] = value
+    return meta
+
+
+def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Panel]]:
+    path = root / "image_prompts.yaml"
+    data = _load_yaml_file(col, path, optional=False)
+    panels: dict[str, Panel] = {}
+    if data is None:
+        return "", "", panels
+    if not isinstance(data, LineDict):
+        col.error(path, "expected `style:`, `narrative_prompt:` and `panels:` at the top level.", 1)
+        return "", "", panels
+    _unknown_keys(col, path, data, PROMPTS_KEYS, "image_prompts.yaml")
+    style = _field(col, path, data, "style", False, "image_prompts.yaml") or ""
+    narrative = _field(col, path, data, "narrative_prompt", False, "image_prompts.yaml") or ""
+    entries = data.get("panels")
+    if entries is None:
+        entries = []
+    if not isinstance(entries, list):
+        col.error(path, "`panels` must be a list of entries, each starting with `- id: ...`.",
+                  data.line_of("panels"))
+        return style, narrative, panels
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, LineDict):
+            col.error(path, f"panel entry {index} must be a mapping like `- id: ...` with "
+                            "`title`, `alt` and `prompt`.", data.line_of("panels"))
+            continue
+        _unknown_keys(col, path, entry, PANEL_KEYS, f"panel entry {index}")
+        pid = _field(col, path, entry, "id", True, f"panel entry {index}")
+        what = f"panel '{pid}'" if pid else f"panel entry {index}"
+        prompt = _field(col, path, entry, "prompt", True, what)
+        alt = _field(col, path, entry, "alt", True, what)
+        title = _field(col, path, entry, "title", False, what)
+        if not pid or not _check_id(col, path, pid, entry.line_of("id"), "panel"):
+            continue
+        if pid in panels:
+            col.error(path, f"panel id '{pid}' is defined twice (first on line "
+                            f"{panels[pid].line}); give each panel its own id.", entry.line_of("id"))
+            continue
+        panels[pid] = Panel(id=pid, title=title or pid.replace("-", " ").replace("_", " "),
+                            alt=alt or "", prompt=prompt or "", source=path, line=entry.line)
+    return style, narrative, panels
+
+
+def _load_references(col: _Collector, root: Path) -> dict[str, Reference]:
+    path = root / "references.yaml"
+    data = _load_yaml_file(col, path, optional=True)
+    refs: dict[str, Reference] = {}
+    if data is None:
+        return refs
+    if isinstance(data, LineDict) and "references" in data:
+        data = data["references"]
+    if not isinstance(data, list):
+        col.error(path, "expected a list of references, each starting with `- id: ...`.", 1)
+        return refs
+    for index, entry in enumerate(data, start=1):
+        if not isinstance(entry, LineDict):
+            col.error(path, f"reference {index} must be a mapping like `- id: ...` with `title`.")
+            continue
+        _unknown_keys(col, path, entry, REF_KEYS, f"reference {index}")
+        rid = _field(col, path, entry, "id", True, f"reference {index}")
+        what = f"reference '{rid}'" if rid else f"reference {index}"
+        title = _field(col, path, entry, "title", True, what)
+        url = _field(col, path, entry, "url", False, what)
+        if url and not re.match(r"^(https?://[^\s<>\"']+|/[^\s<>\"']*|\.{0,2}/?[\w./-]+)$", url, re.I):
+            col.error(path, f"the url of {what} must start with http:// or https:// "
+                            "(or be a relative link).", entry.line_of("url"))
+            url = None
+        if not rid or not _check_id(col, path, rid, entry.line_of("id"), "reference"):
+            continue
+        if rid in refs:
+            col.error(path, f"reference id '{rid}' is defined twice (first on line "
+                            f"{refs[rid].line}); give each reference its own id.", entry.line_of("id"))
+            continue
+        refs[rid] = Reference(
+            id=rid, title=title or rid, url=url,
+            publisher=_field(col, path, entry, "publisher", False, what),
+            date=_field(col, path, entry, "date", False, what),
+            note=_field(col, path, entry, "note", False, what),
+            number=len(refs) + 1, line=entry.line)
+    return refs
+
+
+def _split_front_matter(col: _Collector, path: Path, text: str) -> tuple[LineDict | None, str, int]:
+    m = FRONT_MATTER_RE.match(text)
+    if not m:
+        return None, text, 1
+    try:
+        data = parse_yaml(m.group(1) or "", col.shown(path), line_offset=1)
+    except StoryError as exc:
+        col.errors.append(exc)
+        return None, text[m.end():], m.group(0).count("\n") + 1
+    if data is None:
+        data = LineDict()
+        data.line, data.key_lines = 1, {}
+    if not isinstance(data, LineDict):
+        col.error(path, "the front matter between the `---` lines must be `key: value` pairs.", 2)
+        data = None
+    return data, text[m.end():], m.group(0).count("\n") + 1
+
+
+def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
+    try:
+        text = read_text(path, col.shown(path))
+    except StoryError as exc:
+        col.errors.append(exc)
+        return None
+    slug = path.stem
+    if not markup.ID_RE.match(slug):
+        col.error(path, "rename this chapter file: use letters, digits, '-' and '_' only, "
+                        "like `03-the-gpu-hunt.md`.")
+        return None
+    meta, body, body_line = _split_front_matter(col, path, text)
+    if meta is None:
+        if not FRONT_MATTER_RE.match(text):
+            col.error(path, "the chapter has no title; start the file with front matter:"
+                            " `---`, `title: ...`, `---`.", 1)
+        return None
+    title = _field(col, path, meta, "title", False, "the chapter")
+    if not title:
+        if "title" not in meta or not meta.get("title"):
+            col.error(path, "the chapter has no title; add `title: ...` to its front matter.",
+                      meta.line or 2)
+        return None
+    kind = _text(meta.get("kind")) or "chapter"
+    if kind not in CHAPTER_KINDS:
+        col.error(path, f"`kind: {kind}` is not known; use one of {', '.join(CHAPTER_KINDS)}.",
+                  meta.line_of("kind"))
+        kind = "chapter"
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        col.error(path, "`draft` must be true or false.", meta.line_of("draft"))
+        draft = False
+    summary = _field(col, path, meta, "summary", False, "the chapter") or ""
+    return Chapter(slug=slug, title=title, summary=summary, kind=kind, draft=draft, body=body,
+                   body_line=body_line, source=path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _load_art(col: _Collector, root: Path) -> dict[str, Path]:
+    art_dir = root / "art"
+    art: dict[str, Path] = {}
+    if not art_dir.is_dir():
+        return art
+    for path in sorted(art_dir.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in ART_EXTS:
+            continue
+        if path.is_symlink() and not _inside(path, root):
+            col.error(path, "this art file is a link to a place outside story/; copy the image "
+                            "into story/art/ instead.")
+            continue
+        if not path.is_file():
+            continue
+        pid = path.stem
+        if pid in art:
+            col.error(path, f"two art files are named '{pid}' ({art[pid].name} and {path.name}); "
+                            "keep one.")
+            continue
+        art[pid] = path
+    return art
+
+
+def load_story(root: str | Path, *, include_drafts: bool = False,
+               default_title: str = "Untitled story") -> Story:
+    """Load and validate ``root`` (the story/ folder). Raises StoryErrors."""
+    root = Path(root)
+    col = _Collector(root)
+    if not root.is_dir():
+        raise StoryError(root, "the story folder does not exist; create it or set `story_dir` "
+                               "in mkdocs.yml.")
+    meta = _load_meta(col, root, default_title)
+    style, narrative, panels = _load_prompts(col, root)
+    references = _load_references(col, root)
+    art = _load_art(col, root)
+
+    chapter_dir = root / "chapters"
+    paths = sorted(p for p in chapter_dir.glob("*.md")) if chapter_dir.is_dir() else []
+    if not paths:
+        col.error(chapter_dir, "there are no chapters; add a Markdown file such as "
+                               "`01-beginning.md` with a `title` in its front matter.")
+    chapters = [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
+    chapters = [c for c in chapters if include_drafts or not c.draft]
+
+    used: dict[str, tuple[Path, int]] = {}
+    cover = meta["cover"]
+    if cover:
+        if cover not in panels:
+            col.error(root / "story.yaml", f"the cover panel '{cover}' has no entry in "
+                                           "image_prompts.yaml; add one with that id.")
+        else:
+            used[cover] = (root / "story.yaml", 0)
+
+    for chapter in chapters:
+        _, panel_uses, cite_uses = markup.transform(chapter.body)
+        for use in panel_uses:
+            line = chapter.body_line + use.line - 1
+            pid = use.panel_id
+            if pid not in panels:
+                col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
+                                          f"add one with `- id: {pid}` and its prompt.", line)
+                continue
+            if pid in used:
+                where, at = used[pid]
+                col.error(chapter.source, f"panel '{pid}' is already used in {col.shown(where)}"
+                          + (f" line {at}" if at else "") + "; each panel appears once.", line)
+                continue
+            used[pid] = (chapter.source, line)
+            chapter.panel_ids.append(pid)
+        counts: dict[str, int] = {}
+        for use in cite_uses:
+            line = chapter.body_line + use.line - 1
+            if use.bad or not use.ids:
+                col.error(chapter.source, "a citation must look like [@id] or [@id1; @id2].", line)
+            for rid in use.ids:
+                if rid not in references:
+                    col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
+                                              "story/references.yaml or fix the id.", line)
+                    continue
+                counts[rid] = counts.get(rid, 0) + 1
+                chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))
+
+    # Reading order, numbering.
+    number = 0
+    for position, chapter in enumerate(chapters, start=1):
+        chapter.position = position
+        if chapter.kind == "chapter":
+            number += 1
+            chapter.number = number
+
+    # Panels in story order, numbered; unused ones warned about.
+    ordered: dict[str, Panel] = {}
+    sequence = ([cover] if cover in used else []) + [p for c in chapters for p in c.panel_ids]
+    for n, pid in enumerate(sequence):
+        panel = panels[pid]
+        ordered[pid] = Panel(panel.id, panel.title, panel.alt, panel.prompt, panel.source,
+                             panel.line, number=n if cover in used else n + 1)
+    drafted = set()
+    if not include_drafts:
+        for p in paths:
+            if p.stem not in {c.slug for c in chapters}:
+                drafted.update(markup.panel_id_from_src(u.src) for u in
+                               markup.transform(p.read_text("utf-8", "replace"))[1])
+    for pid, panel in panels.items():
+        if pid not in used and pid not in drafted:
+            col.warn(panel.source, f"panel '{pid}' has a prompt but no chapter uses it; place it "
+                                   f"with `![]({pid}.png)` or remove the entry.", panel.line)
+
+    if col.errors:
+        raise StoryErrors(col.errors)
+    return Story(root=root, title=meta["title"], subtitle=meta["subtitle"],
+                 author=meta["author"], notice=meta["notice"],
+                 cover_id=cover if cover in used else None, style=style,
+                 narrative_prompt=narrative, panels=ordered, chapters=chapters,
+                 references=references, art={k: v for k, v in art.items() if k in ordered},
+                 warnings=col.warnings)
+
+
+def unmatched_art(root: Path, story: Story) -> list[Path]:
+    """Art files in story/art that match no panel (for `status`)."""
+    art_dir = Path(root) / "art"
+    if not art_dir.is_dir():
+        return []
+    return sorted(p for p in art_dir.iterdir()
+                  if p.suffix.lower() in ART_EXTS and p.stem not in story.panels
+                  and not p.name.startswith("."))
+
+
+__all__ = ["load_story", "unmatched_art", "DEFAULT_NOTICE"]

@@ -1,0 +1,123 @@
+"""The two bits of syntax a chapter adds to Markdown, found in one scan.
+
+- a panel: an image alone on its line whose file name is a panel id,
+  ``![](01-chessboard.png)``;
+- a citation: ``[@ref-id]`` or ``[@a; @b]``.
+
+Fenced code blocks and inline code are left alone, so an author can show
+the syntax itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+
+PANEL_LINE_RE = re.compile(
+    r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)\s*$"
+)
+CITE_RE = re.compile(r"\[(?P<body>@[^\]\n]*)\]")
+FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
+
+
+@dataclass(frozen=True)
+class PanelUse:
+    src: str
+    panel_id: str | None  # None when the image is not a panel (a URL, say)
+    line: int  # 1-based, within the body
+
+
+@dataclass(frozen=True)
+class CiteUse:
+    ids: tuple[str, ...]
+    bad: tuple[str, ...]  # pieces that are not of the form @id
+    line: int
+
+
+def panel_id_from_src(src: str) -> str | None:
+    """The panel id an image source names, or None for anything else."""
+    src = src.strip("<>").strip()
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        return None  # a URL: an ordinary image, not a panel
+    name = src.rsplit("/", 1)[-1]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ("." + ext.lower()) in IMAGE_EXTS:
+        return stem
+    return name if not dot else None
+
+
+def parse_cite_body(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ids, bad = [], []
+    for piece in body.split(";"):
+        piece = piece.strip()
+        if piece.startswith("@") and piece[1:].strip():
+            ids.append(piece[1:].strip())
+        else:
+            bad.append(piece)
+    return tuple(ids), tuple(bad)
+
+
+def _outside_code(line: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``line`` that are not inline code."""
+    pos = 0
+    for m in CODE_SPAN_RE.finditer(line):
+        yield pos, m.start()
+        pos = m.end()
+    yield pos, len(line)
+
+
+def transform(
+    body: str,
+    on_panel: Callable[[PanelUse], str | None] | None = None,
+    on_cite: Callable[[CiteUse], str | None] | None = None,
+) -> tuple[str, list[PanelUse], list[CiteUse]]:
+    """Scan a chapter body; optionally replace panels and citations.
+
+    ``on_panel`` returns the text for a panel line (None keeps it);
+    ``on_cite`` the text for a citation. Returns the new body and what was
+    found, with 1-based line numbers within ``body``.
+    """
+    panels: list[PanelUse] = []
+    cites: list[CiteUse] = []
+    out: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        m = FENCE_RE.match(line)
+        if fence:
+            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
+                    and not line.strip()[len(m.group("fence")):].strip():
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group("fence")
+            out.append(line)
+            continue
+        pm = PANEL_LINE_RE.match(line)
+        if pm:
+            use = PanelUse(pm.group("src"), panel_id_from_src(pm.group("src")), number)
+            if use.panel_id is not None:
+                panels.append(use)
+                replaced = on_panel(use) if on_panel else None
+                out.append(line if replaced is None else replaced)
+                continue
+        pieces = []
+        last = 0
+        for start, end in _outside_code(line):
+            for cm in CITE_RE.finditer(line, start, end):
+                ids, bad = parse_cite_body(cm.group("body"))
+                use = CiteUse(ids, bad, number)
+                cites.append(use)
+                replaced = on_cite(use) if on_cite else None
+                if replaced is not None:
+                    pieces.append(line[last:cm.start()])
+                    pieces.append(replaced)
+                    last = cm.end()
+        pieces.append(line[last:])
+        out.append("".join(pieces))
+    return "\n".join(out), panels, cites

@@ -1,0 +1,99 @@
+"""The Story model: plain data, no MkDocs, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHAPTER_KINDS = ("chapter", "prologue", "epilogue", "appendix")
+
+
+@dataclass(frozen=True)
+class Panel:
+    id: str
+    title: str
+    alt: str
+    prompt: str
+    source: Path  # file the entry came from
+    line: int
+    number: int = 0  # 1-based position in story order (cover is 0)
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref_id: str
+    line: int
+    anchor: str  # id of the citation's <sup>, for back-links
+
+
+@dataclass
+class Chapter:
+    slug: str  # file stem, e.g. "01-arms-race"
+    title: str
+    summary: str
+    kind: str
+    draft: bool
+    body: str  # Markdown as written, front matter removed
+    body_line: int  # line in the file where the body starts
+    source: Path
+    panel_ids: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    number: int = 0  # counts kind == "chapter" only; 0 for others
+    position: int = 0  # 1-based place in reading order
+
+    @property
+    def label(self) -> str:
+        if self.kind == "chapter":
+            return f"Chapter {self.number}"
+        return self.kind.capitalize()
+
+    @property
+    def src_uri(self) -> str:
+        return f"chapters/{self.slug}.md"
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    title: str
+    url: str | None
+    publisher: str | None
+    date: str | None
+    note: str | None
+    number: int
+    line: int
+
+
+@dataclass
+class Story:
+    root: Path
+    title: str
+    subtitle: str
+    author: str
+    notice: str
+    cover_id: str | None
+    style: str
+    narrative_prompt: str
+    panels: dict[str, Panel]  # story order
+    chapters: list[Chapter]
+    references: dict[str, Reference]
+    art: dict[str, Path]  # panel id -> art file in story/art
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cover(self) -> Panel | None:
+        return self.panels.get(self.cover_id) if self.cover_id else None
+
+    @property
+    def chapter_count(self) -> int:
+        return sum(1 for c in self.chapters if c.kind == "chapter")
+
+    def citing_chapters(self, ref_id: str) -> list[tuple[Chapter, Citation]]:
+        """Each chapter citing ``ref_id``, with its first citation of it."""
+        out = []
+        for chapter in self.chapters:
+            for cite in chapter.citations:
+                if cite.ref_id == ref_id:
+                    out.append((chapter, cite))
+                    break
+        return out

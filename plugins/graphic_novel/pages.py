@@ -1,0 +1,287 @@
+"""Generate the site's pages from a Story, as Markdown with small HTML blocks.
+
+Plain functions: they know nothing of MkDocs. Every author-written field is
+escaped where it lands in HTML; prompt Markdown is rendered and sanitised.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+
+import markdown as md
+import nh3
+
+from . import markup
+from .images import ImageSet, site_path
+from .model import Chapter, Panel, Story
+
+COVER_URI = "index.md"
+REFERENCES_URI = "references.md"
+
+_PROMPT_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
+                "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody",
+                "tr", "th", "td", "del", "sup", "sub"}
+
+
+def esc(text: str) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def esc_md_inline(text: str) -> str:
+    """Text placed in a Markdown heading: escape HTML and Markdown's own marks."""
+    out = html.escape(text or "", quote=False)
+    for ch in "\\`*_[]#!|{}":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def render_markdown(text: str) -> str:
+    """An author's prompt as safe HTML (Markdown rendered, then sanitised)."""
+    raw = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    return nh3.clean(raw, tags=_PROMPT_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def page_url(src_uri: str, directory_urls: bool) -> str:
+    """The site-relative URL MkDocs gives a page (mirrors MkDocs' own rule)."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if stem == "index" or stem.endswith("/index"):
+        base = stem[:-5]
+        return base if directory_urls else base + "index.html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative(from_uri: str, target: str, directory_urls: bool) -> str:
+    """A link from page ``from_uri`` to the site path ``target``."""
+    url = page_url(from_uri, directory_urls)
+    depth = url.count("/")
+    prefix = "../" * depth
+    return (prefix + target) or "./"
+
+
+@dataclass
+class Context:
+    story: Story
+    images: dict[str, ImageSet]
+    directory_urls: bool = True
+    site_url: str | None = None
+
+    def link(self, from_uri: str, to_uri_or_path: str) -> str:
+        target = to_uri_or_path
+        if target.endswith(".md"):
+            target = page_url(target, self.directory_urls)
+        return relative(from_uri, target, self.directory_urls)
+
+
+def chapter_kicker(story: Story, chapter: Chapter) -> str:
+    if chapter.kind == "chapter":
+        return f"Chapter {chapter.number} of {story.chapter_count}"
+    return chapter.label
+
+
+def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
+                caption: bool = True, css: str = "gn-panel") -> str:
+    """A panel's picture: responsive srcset, real dimensions, a link to the full size."""
+    images = ctx.images[panel.id]
+    full = images.get("full")
+    srcset = ", ".join(f"{ctx.link(page_uri, site_path(images, r))} {r.width}w"
+                       for r in images.srcset_renditions)
+    default = images.get("mid") if any(r.name == "mid" for r in images.renditions) else full
+    loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
+    lines = [
+        f'<figure class="{css}" id="panel-{esc(panel.id)}" data-panel="{esc(panel.id)}" '
+        f'data-art="{"art" if images.is_art else "placeholder"}">',
+        f'<a class="gn-panel-link" href="{ctx.link(page_uri, site_path(images, full))}">'
+        f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
+        f'sizes="(min-width: 76.25em) 56rem, 100vw" width="{full.width}" height="{full.height}" '
+        f'alt="{esc(panel.alt)}" {loading} decoding="async"></a>',
+    ]
+    if caption:
+        number = f'<span class="gn-panel-number">{panel.number}</span> ' if panel.number else ""
+        lines.append(f"<figcaption>{number}{esc(panel.title)}</figcaption>")
+    lines.append("</figure>")
+    return "\n".join(lines)
+
+
+def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool) -> str:
+    """A panel's figure and its prompt block, as one raw HTML block."""
+    return figure_html(ctx, panel, page_uri, eager) + "\n" + \
+        prompt_block(panel.prompt, "Show Image Prompt", f"prompt-{panel.id}")
+
+
+def prompt_block(prompt: str, summary: str, block_id: str, extra: str = "") -> str:
+    """A collapsible, Material-styled block with the prompt rendered and a copy button."""
+    return "\n".join([
+        f'<details class="gn-prompt abstract" id="{esc(block_id)}">',
+        f"<summary>{esc(summary)}</summary>",
+        f'<div class="gn-prompt-text">{render_markdown(prompt)}{extra}</div>',
+        f'<p class="gn-prompt-actions"><button type="button" class="md-button gn-copy" '
+        f'data-clipboard-text="{esc(prompt)}" title="Copy the prompt text">Copy prompt</button></p>',
+        "</details>",
+    ])
+
+
+def front_matter(**values) -> str:
+    # JSON is valid YAML and escapes everything an author could type.
+    lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()
+                       if v not in (None, "")] + ["---", ""]
+    return "\n".join(lines)
+
+
+def chapter_page(ctx: Context, chapter: Chapter) -> str:
+    story = ctx.story
+    uri = chapter.src_uri
+    refs_url = ctx.link(uri, REFERENCES_URI)
+    first = [True]
+
+    def on_panel(use: markup.PanelUse) -> str:
+        panel = story.panels[use.panel_id]
+        eager = first[0]
+        first[0] = False
+        return "\n" + panel_html(ctx, panel, uri, eager) + "\n"
+
+    counts: dict[str, int] = {}
+
+    def on_cite(use: markup.CiteUse) -> str:
+        links = []
+        for rid in use.ids:
+            ref = story.references[rid]
+            counts[rid] = counts.get(rid, 0) + 1
+            links.append(f'<a id="cite-{esc(rid)}-{counts[rid]}" href="{refs_url}#ref-{esc(rid)}" '
+                         f'title="{esc(ref.title)}">{ref.number}</a>')
+        return f'<sup class="gn-cite">[{", ".join(links)}]</sup>'
+
+    body, _, _ = markup.transform(chapter.body, on_panel, on_cite)
+    total = len(story.chapters)
+    percent = round(100 * chapter.position / total) if total else 100
+    kicker = chapter_kicker(story, chapter)
+    head = [
+        front_matter(title=chapter.title, description=chapter.summary),
+        f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
+        f'data-position="{chapter.position}" data-total="{total}">',
+        f'<p class="gn-kicker">{esc(kicker)}'
+        + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
+        f'<div class="gn-progress" role="progressbar" aria-label="Reading progress" '
+        f'aria-valuemin="0" aria-valuemax="{total}" aria-valuenow="{chapter.position}" '
+        f'aria-valuetext="Page {chapter.position} of {total}">'
+        f'<span style="width: {percent}%"></span></div>',
+        "</div>",
+        "",
+        f"# {esc_md_inline(chapter.title)}",
+        "",
+    ]
+    return "\n".join(head) + body + "\n"
+
+
+def cover_page(ctx: Context) -> str:
+    story = ctx.story
+    uri = COVER_URI
+    first_page = story.chapters[0] if story.chapters else None
+    parts = [front_matter(title=story.title, description=story.subtitle, hide=["toc"]),
+             f"# {esc_md_inline(story.title)}", ""]
+    if story.subtitle:
+        parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
+    if story.author:
+        parts.append(f'<p class="gn-author">{esc(story.author)}</p>\n')
+    if story.cover:
+        parts.append(figure_html(ctx, story.cover, uri, eager=True, caption=False,
+                                 css="gn-panel gn-cover-panel") + "\n")
+    parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
+    actions = []
+    if first_page:
+        actions.append(f'<a class="md-button md-button--primary gn-start" '
+                       f'href="{ctx.link(uri, first_page.src_uri)}">Start reading</a>')
+    parts.append(f'<p class="gn-actions">{" ".join(actions)}</p>\n')
+    if story.narrative_prompt or story.style:
+        extra = ""
+        if story.style:
+            extra = ('<p class="gn-style-label"><strong>Shared style for every panel</strong></p>'
+                     + render_markdown(story.style))
+        prompt = story.narrative_prompt or ""
+        parts.append(prompt_block(prompt, "Show Narrative Prompt", "narrative-prompt", extra)
+                     + "\n")
+        if story.cover:
+            parts.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
+                                      f"prompt-{story.cover.id}") + "\n")
+    parts.append('<h2 id="chapters">Chapters</h2>\n')
+    parts.append(gallery(ctx, uri) + "\n")
+    return "\n".join(parts)
+
+
+def gallery(ctx: Context, uri: str) -> str:
+    cards = ['<ol class="gn-gallery">']
+    for chapter in ctx.story.chapters:
+        thumb = ""
+        if chapter.panel_ids:
+            images = ctx.images[chapter.panel_ids[0]]
+            t = images.get("thumb")
+            thumb = (f'<img src="{ctx.link(uri, site_path(images, t))}" width="{t.width}" '
+                     f'height="{t.height}" alt="" loading="lazy" decoding="async">')
+        else:
+            thumb = '<span class="gn-card-blank" aria-hidden="true"></span>'
+        label = chapter.label if chapter.kind == "chapter" else chapter.kind.capitalize()
+        cards.append(
+            f'<li class="gn-card{" gn-card--draft" if chapter.draft else ""}">'
+            f'<a href="{ctx.link(uri, chapter.src_uri)}">{thumb}'
+            f'<span class="gn-card-label">{esc(label)}</span>'
+            f'<span class="gn-card-title">{esc(chapter.title)}</span>'
+            + (f'<span class="gn-card-summary">{esc(chapter.summary)}</span>'
+               if chapter.summary else "")
+            + "</a></li>")
+    cards.append("</ol>")
+    return "\n".join(cards)
+
+
+def references_page(ctx: Context) -> str:
+    story = ctx.story
+    uri = REFERENCES_URI
+    parts = [front_matter(title="References",
+                          description=f"Sources for {story.title}"), "# References", ""]
+    if not story.references:
+        parts.append("<p>This story lists no references yet.</p>")
+        return "\n".join(parts) + "\n"
+    parts.append('<ol class="gn-references">')
+    for ref in story.references.values():
+        title = esc(ref.title)
+        if ref.url:
+            external = ref.url.lower().startswith(("http://", "https://"))
+            attrs = ' rel="noopener noreferrer" target="_blank"' if external else ""
+            title = f'<a href="{esc(ref.url)}"{attrs}>{title}</a>'
+        bits = [f'<span class="gn-ref-title">{title}</span>']
+        meta = ", ".join(esc(x) for x in (ref.publisher, ref.date) if x)
+        if meta:
+            bits.append(f'<span class="gn-ref-meta">{meta}</span>')
+        if ref.note:
+            bits.append(f'<span class="gn-ref-note">{esc(ref.note)}</span>')
+        backs = [f'<a href="{ctx.link(uri, ch.src_uri)}#{esc(cite.anchor)}">{esc(ch.label)}</a>'
+                 for ch, cite in story.citing_chapters(ref.id)]
+        if backs:
+            bits.append(f'<span class="gn-ref-back">Cited in {", ".join(backs)}</span>')
+        parts.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{" ".join(bits)}</li>')
+    parts.append("</ol>")
+    return "\n".join(parts) + "\n"
+
+
+def nav(story: Story) -> list[dict[str, str]]:
+    """The reading order, as an MkDocs nav."""
+    items = [{"Cover": COVER_URI}]
+    for chapter in story.chapters:
+        prefix = f"{chapter.number}. " if chapter.kind == "chapter" else f"{chapter.label}: "
+        items.append({prefix + chapter.title: chapter.src_uri})
+    items.append({"References": REFERENCES_URI})
+    return items
+
+
+def all_pages(ctx: Context) -> dict[str, str]:
+    """Every generated page, by its src_uri, in reading order."""
+    pages = {COVER_URI: cover_page(ctx)}
+    for chapter in ctx.story.chapters:
+        pages[chapter.src_uri] = chapter_page(ctx, chapter)
+    pages[REFERENCES_URI] = references_page(ctx)
+    return pages
+
+
+__all__ = ["Context", "all_pages", "nav", "page_url", "relative", "render_markdown"]

@@ -1,0 +1,177 @@
+"""Placeholder panels drawn with Pillow: a comic-book page, not a grey box.
+
+Deterministic: the same panel gives the same pixels (colours come from a
+SHA-256 of the id, never from Python's salted ``hash``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from PIL import Image, ImageDraw, ImageFont
+
+DRAW_VERSION = "3"  # bump when the drawing changes; it is part of the cache key
+
+# Bright palettes: background top, background bottom, burst, caption box.
+PALETTES = [
+    ("#33a1fd", "#7b5cff", "#ffd23f", "#ffe66d"),
+    ("#ff6b6b", "#ff9f1c", "#ffe66d", "#fff3b0"),
+    ("#06d6a0", "#118ab2", "#ffd166", "#fff1a8"),
+    ("#f72585", "#7209b7", "#4cc9f0", "#ffe66d"),
+    ("#ffbe0b", "#fb5607", "#ff006e", "#fff3b0"),
+    ("#3a86ff", "#06d6a0", "#ffbe0b", "#ffe66d"),
+    ("#ef476f", "#ffd166", "#06d6a0", "#fff3b0"),
+    ("#00bbf9", "#00f5d4", "#fee440", "#fff6a0"),
+]
+INK = (20, 18, 40)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _seed(panel_id: str) -> bytes:
+    return hashlib.sha256(panel_id.encode("utf-8")).digest()
+
+
+def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
+    """Greedy word wrap by pixel width; long words are split; ellipsis at the end."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        while font.getlength(word) > max_width and len(word) > 1:
+            cut = len(word)
+            while cut > 1 and font.getlength(word[:cut]) > max_width:
+                cut -= 1
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        trial = f"{current} {word}".strip()
+        if font.getlength(trial) <= max_width:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+        if len(lines) > max_lines:
+            break
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and font.getlength(last + " …") > max_width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + " …"
+    return lines
+
+
+def _starburst(cx: float, cy: float, r_out: float, r_in: float, points: int, turn: float):
+    pts = []
+    for i in range(points * 2):
+        r = r_out if i % 2 == 0 else r_in
+        a = turn + math.pi * i / points
+        pts.append((cx + r * math.cos(a), cy + r * math.sin(a)))
+    return pts
+
+
+def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
+                     width: int = 1600, height: int = 900) -> Image.Image:
+    """Draw one placeholder panel and return it as an RGB image."""
+    seed = _seed(panel_id)
+    top, bottom, burst, caption = (_rgb(c) for c in PALETTES[seed[0] % len(PALETTES)])
+    s = width / 1600  # scale every measure from the 1600-px design
+
+    # Diagonal two-colour gradient.
+    ramp = Image.linear_gradient("L").rotate(45 if seed[1] % 2 else -45, expand=True)
+    ramp = ramp.resize((width, height))
+    img = Image.composite(Image.new("RGB", (width, height), bottom),
+                          Image.new("RGB", (width, height), top), ramp)
+    draw = ImageDraw.Draw(img, "RGBA")
+
+    # Speed-line burst from a point chosen by the seed.
+    cx = width * (0.55 + (seed[2] / 255) * 0.35)
+    cy = height * (0.25 + (seed[3] / 255) * 0.4)
+    rays = 18
+    reach = math.hypot(width, height)
+    for i in range(rays):
+        a0 = (2 * math.pi * i / rays) + seed[4] / 40
+        a1 = a0 + math.pi / rays * 0.8
+        draw.polygon([(cx, cy), (cx + reach * math.cos(a0), cy + reach * math.sin(a0)),
+                      (cx + reach * math.cos(a1), cy + reach * math.sin(a1))],
+                     fill=(255, 255, 255, 46))
+    draw.ellipse([cx - 150 * s, cy - 150 * s, cx + 150 * s, cy + 150 * s], fill=burst + (200,))
+
+    # Halftone dots growing toward the lower-left corner.
+    step = int(36 * s) or 1
+    for y in range(step // 2, height, step):
+        for x in range(step // 2, int(width * 0.55), step):
+            t = max(0.0, 1 - (x / (width * 0.55)) * 0.9 - (1 - y / height) * 0.9)
+            r = t * step * 0.42
+            if r > 1.2:
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 70))
+
+    # Title caption box across the top.
+    title_font = _font(int(64 * s))
+    box_x0, box_y0 = 250 * s, 70 * s
+    box_w = width - box_x0 - 90 * s
+    title_lines = wrap(title.upper(), title_font, box_w - 60 * s, 2)
+    line_h = 76 * s
+    box_y1 = box_y0 + 40 * s + line_h * len(title_lines)
+    draw.rectangle([box_x0 + 10 * s, box_y0 + 10 * s, box_x0 + box_w + 10 * s, box_y1 + 10 * s],
+                   fill=INK)
+    draw.rectangle([box_x0, box_y0, box_x0 + box_w, box_y1], fill=caption, outline=INK,
+                   width=max(1, int(6 * s)))
+    for i, line in enumerate(title_lines):
+        draw.text((box_x0 + 30 * s, box_y0 + 22 * s + i * line_h), line, font=title_font,
+                  fill=INK, stroke_width=max(1, int(2 * s)), stroke_fill=INK)
+
+    # Panel number in a starburst badge, top left.
+    bx, by = 150 * s, 150 * s
+    draw.polygon(_starburst(bx + 8 * s, by + 8 * s, 130 * s, 96 * s, 12, seed[5] / 80), fill=INK)
+    draw.polygon(_starburst(bx, by, 130 * s, 96 * s, 12, seed[5] / 80), fill=burst,
+                 outline=INK, width=max(1, int(6 * s)))
+    label = str(number) if number else "★"
+    num_font = _font(int((110 if len(label) < 3 else 80) * s))
+    draw.text((bx, by), label, font=num_font, fill=INK, anchor="mm",
+              stroke_width=max(1, int(3 * s)), stroke_fill="white")
+
+    # Speech balloon with the start of the prompt.
+    body_font = _font(int(42 * s))
+    bal_x0, bal_x1 = 110 * s, width - 110 * s
+    excerpt = " ".join(prompt.replace("#", " ").replace("*", "").split())
+    body_lines = wrap(excerpt, body_font, bal_x1 - bal_x0 - 80 * s, 4)
+    body_h = 54 * s
+    bal_y1 = height - 120 * s
+    bal_y0 = bal_y1 - 50 * s - body_h * len(body_lines)
+    tail = [(bal_x0 + 180 * s, bal_y0 + 4 * s), (bal_x0 + 260 * s, bal_y0 + 4 * s),
+            (bal_x0 + 150 * s, bal_y0 - 70 * s)]
+    draw.rounded_rectangle([bal_x0 + 10 * s, bal_y0 + 10 * s, bal_x1 + 10 * s, bal_y1 + 10 * s],
+                           radius=40 * s, fill=INK)
+    draw.polygon(tail, fill="white", outline=INK, width=max(1, int(6 * s)))
+    draw.rounded_rectangle([bal_x0, bal_y0, bal_x1, bal_y1], radius=40 * s, fill="white",
+                           outline=INK, width=max(1, int(6 * s)))
+    draw.line([tail[0], tail[1]], fill="white", width=max(1, int(10 * s)))
+    for i, line in enumerate(body_lines):
+        draw.text((bal_x0 + 40 * s, bal_y0 + 25 * s + i * body_h), line, font=body_font, fill=INK)
+
+    # Footer tag: what the author does next.
+    tag_font = _font(int(30 * s))
+    tag = f"placeholder · add story/art/{panel_id}.png"
+    draw.text((width - 60 * s, height - 50 * s), tag, font=tag_font, fill="white", anchor="rs",
+              stroke_width=max(1, int(3 * s)), stroke_fill=INK)
+
+    # The page: a heavy ink border inside a white gutter.
+    border = max(2, int(14 * s))
+    gutter = max(2, int(18 * s))
+    draw.rectangle([0, 0, width - 1, height - 1], outline="white", width=gutter)
+    draw.rectangle([gutter, gutter, width - 1 - gutter, height - 1 - gutter], outline=INK,
+                   width=border)
+    return img

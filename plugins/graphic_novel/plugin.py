@@ -1,0 +1,151 @@
+"""Thin MkDocs glue: load the story, prepare panel images, hand pages to MkDocs.
+
+The work happens in loader, images and pages; this file only calls them
+from MkDocs events and turns StoryError into a clean PluginError.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import images as img
+from . import pages
+from .errors import StoryError
+from .loader import load_story
+from .model import Story
+
+log = get_plugin_logger("graphic-novel")
+ASSETS = Path(__file__).parent / "assets"
+ASSET_URIS = {"css": "assets/graphic-novel/graphic-novel.css",
+              "js": "assets/graphic-novel/graphic-novel.js"}
+
+
+class GraphicNovelConfig(Config):
+    enabled = c.Type(bool, default=True)
+    story_dir = c.Type(str, default="story")
+    cache_dir = c.Type(str, default=".cache/graphic-novel")
+    panel_width = c.Type(int, default=1600)
+    panel_height = c.Type(int, default=900)
+    image_format = c.Choice(("webp", "png"), default="webp")
+    concurrency = c.Type(int, default=max(1, os.cpu_count() or 1))
+
+
+class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.renderer: img.Renderer | None = None
+        self.story: Story | None = None
+        self.images: dict[str, img.ImageSet] = {}
+
+    # Defining on_startup keeps this object, and its worker pool, across serve rebuilds.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.renderer:
+            self.renderer.close()
+            self.renderer = None
+
+    def _paths(self, config) -> tuple[Path, Path]:
+        base = Path(config.config_file_path or ".").resolve().parent
+        return base / self.config.story_dir, base / self.config.cache_dir
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        if self.config.panel_width < 320 or self.config.panel_height < 180:
+            raise PluginError("graphic-novel: panel_width and panel_height must be at least "
+                              "320 and 180 in mkdocs.yml.")
+        for kind, uri in ASSET_URIS.items():
+            target = config.extra_css if kind == "css" else config.extra_javascript
+            if uri not in [str(x) for x in target]:
+                target.append(uri)
+        return config
+
+    def on_pre_build(self, *, config) -> None:
+        if not self.config.enabled:
+            return
+        story_dir, cache_dir = self._paths(config)
+        try:
+            story = load_story(story_dir, include_drafts=self.serving,
+                               default_title=config.site_name)
+        except StoryError as exc:
+            raise PluginError(str(exc)) from None
+        for warning in story.warnings:
+            log.warning(warning)
+        if story.warnings and config.strict:
+            raise PluginError(f"{len(story.warnings)} story warning(s) in strict mode; "
+                              "fix them (see above). The last built site is left as it was.")
+        if config.nav is None or getattr(self, "_nav_generated", False):
+            config.nav = pages.nav(story)
+            self._nav_generated = True
+
+        # Draw or find every panel now, before MkDocs cleans site_dir, so a bad
+        # art file fails the build while the last good site is still in place.
+        if self.renderer is None:
+            self.renderer = img.Renderer(cache_dir, workers=self.config.concurrency)
+        jobs = []
+        for panel in story.panels.values():
+            art = story.art.get(panel.id)
+            shown = str(art.relative_to(story_dir.parent)) if art else None
+            jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
+                                     self.config.panel_height, self.config.image_format))
+        try:
+            self.images = self.renderer.collect(self.renderer.submit(jobs))
+        except StoryError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            if not self.serving:
+                self.renderer.close()
+                self.renderer = None
+        self.story = story
+
+    def on_files(self, files: Files, *, config) -> Files:
+        if not self.config.enabled or self.story is None:
+            return files
+        _, cache_dir = self._paths(config)
+        ctx = pages.Context(self.story, self.images, config.use_directory_urls, config.site_url)
+        for uri, content in pages.all_pages(ctx).items():
+            self._add(files, File.generated(config, uri, content=content))
+        for images in self.images.values():
+            for r in images.renditions:
+                self._add(files, File.generated(config, img.site_path(images, r),
+                                                abs_src_path=str(img.file_of(cache_dir, images, r))))
+        for kind, uri in ASSET_URIS.items():
+            self._add(files, File.generated(config, uri,
+                                            abs_src_path=str(ASSETS / Path(uri).name)))
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None and existing.generated_by is None:
+            raise PluginError(f"{existing.abs_src_path}: this file would be replaced by the page "
+                              f"graphic-novel generates at '{file.src_uri}'; rename or remove it.")
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_serve(self, server, *, config, builder):
+        if self.config.enabled:
+            story_dir, _ = self._paths(config)
+            server.watch(str(story_dir))
+        return server
+
+    def on_post_build(self, *, config) -> None:
+        if not self.config.enabled or self.story is None:
+            return
+        total = len(self.images)
+        art = sum(1 for i in self.images.values() if i.is_art)
+        drawn = sum(1 for i in self.images.values() if i.drawn)
+        log.info(f"{total} panels, {art} with art, {total - art} placeholders "
+                 f"({drawn} made this build, {total - drawn} from cache)")
