@@ -37,6 +37,10 @@ class _Collector:
         except ValueError:
             return str(path)
 
+    def failed(self, path: Path) -> bool:
+        """Whether ``path`` already has an error (its later checks would only echo it)."""
+        return any(e.path == self.shown(path) for e in self.errors)
+
     def error(self, path: Path, message: str, line: int | None = None) -> None:
         self.errors.append(StoryError(self.shown(path), message, line))
 
@@ -299,9 +303,12 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
     chapters = [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
     chapters = [c for c in chapters if include_drafts or not c.draft]
 
+    # A file that did not parse cannot vouch for ids: skip checks against it.
+    prompts_ok = not col.failed(root / "image_prompts.yaml")
+    refs_ok = not col.failed(root / "references.yaml")
     used: dict[str, tuple[Path, int]] = {}
     cover = meta["cover"]
-    if cover:
+    if cover and prompts_ok:
         if cover not in panels:
             col.error(root / "story.yaml", f"the cover panel '{cover}' has no entry in "
                                            "image_prompts.yaml; add one with that id.")
@@ -314,8 +321,9 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
             line = chapter.body_line + use.line - 1
             pid = use.panel_id
             if pid not in panels:
-                col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
-                                          f"add one with `- id: {pid}` and its prompt.", line)
+                if prompts_ok:
+                        col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
+                                              f"add one with `- id: {pid}` and its prompt.", line)
                 continue
             if pid in used:
                 where, at = used[pid]
@@ -331,8 +339,9 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
                 col.error(chapter.source, "a citation must look like [@id] or [@id1; @id2].", line)
             for rid in use.ids:
                 if rid not in references:
-                    col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
-                                              "story/references.yaml or fix the id.", line)
+                    if refs_ok:
+                        col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
+                                                  "story/references.yaml or fix the id.", line)
                     continue
                 counts[rid] = counts.get(rid, 0) + 1
                 chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))

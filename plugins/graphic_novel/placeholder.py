@@ -11,7 +11,7 @@ import math
 
 from PIL import Image, ImageDraw, ImageFont
 
-DRAW_VERSION = "3"  # bump when the drawing changes; it is part of the cache key
+DRAW_VERSION = "4"  # bump when the drawing changes; it is part of the cache key
 
 # Bright palettes: background top, background bottom, burst, caption box.
 PALETTES = [
@@ -41,14 +41,20 @@ def _seed(panel_id: str) -> bytes:
 
 def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     """Greedy word wrap by pixel width; long words are split; ellipsis at the end."""
-    words = text.split()
+    # Only the start can show: never measure more than fits in max_lines.
+    words = text[: max_lines * 120].split()
     lines: list[str] = []
     current = ""
     for word in words:
         while font.getlength(word) > max_width and len(word) > 1:
-            cut = len(word)
-            while cut > 1 and font.getlength(word[:cut]) > max_width:
-                cut -= 1
+            lo, hi = 1, len(word)  # longest prefix that fits, by bisection
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if font.getlength(word[:mid]) <= max_width:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            cut = lo
             if current:
                 lines.append(current)
                 current = ""
@@ -80,6 +86,16 @@ def _starburst(cx: float, cy: float, r_out: float, r_in: float, points: int, tur
         a = turn + math.pi * i / points
         pts.append((cx + r * math.cos(a), cy + r * math.sin(a)))
     return pts
+
+
+def _badge(draw, bx: float, by: float, s: float, label: str, fill, seed: bytes) -> None:
+    turn = seed[5] / 80
+    draw.polygon(_starburst(bx + 8 * s, by + 8 * s, 130 * s, 96 * s, 12, turn), fill=INK)
+    draw.polygon(_starburst(bx, by, 130 * s, 96 * s, 12, turn), fill=fill, outline=INK,
+                 width=max(1, int(6 * s)))
+    num_font = _font(int((110 if len(label) < 3 else 80) * s))
+    draw.text((bx, by), label, font=num_font, fill=INK, anchor="mm",
+              stroke_width=max(1, int(3 * s)), stroke_fill="white")
 
 
 def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
@@ -120,7 +136,7 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
 
     # Title caption box across the top.
     title_font = _font(int(64 * s))
-    box_x0, box_y0 = 250 * s, 70 * s
+    box_x0, box_y0 = (250 if number else 90) * s, 70 * s
     box_w = width - box_x0 - 90 * s
     title_lines = wrap(title.upper(), title_font, box_w - 60 * s, 2)
     line_h = 76 * s
@@ -133,15 +149,10 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
         draw.text((box_x0 + 30 * s, box_y0 + 22 * s + i * line_h), line, font=title_font,
                   fill=INK, stroke_width=max(1, int(2 * s)), stroke_fill=INK)
 
-    # Panel number in a starburst badge, top left.
+    # Panel number in a starburst badge, top left (the cover has none).
     bx, by = 150 * s, 150 * s
-    draw.polygon(_starburst(bx + 8 * s, by + 8 * s, 130 * s, 96 * s, 12, seed[5] / 80), fill=INK)
-    draw.polygon(_starburst(bx, by, 130 * s, 96 * s, 12, seed[5] / 80), fill=burst,
-                 outline=INK, width=max(1, int(6 * s)))
-    label = str(number) if number else "★"
-    num_font = _font(int((110 if len(label) < 3 else 80) * s))
-    draw.text((bx, by), label, font=num_font, fill=INK, anchor="mm",
-              stroke_width=max(1, int(3 * s)), stroke_fill="white")
+    if number:
+        _badge(draw, bx, by, s, str(number), burst, seed)
 
     # Speech balloon with the start of the prompt.
     body_font = _font(int(42 * s))

@@ -55,8 +55,10 @@ def _hint(problem: str) -> str:
     p = problem or ""
     if "\\t" in p or "tab" in p:
         return "YAML indentation must use spaces, not tabs."
-    if "found unexpected end of stream" in p or "while scanning a quoted scalar" in p:
+    if "while scanning a quoted scalar" in p:
         return "a quoted text is not closed; add the closing quote."
+    if "flow sequence" in p or "flow mapping" in p:
+        return "a [ or { is not closed; close it, or put the text in quotes."
     if "mapping values are not allowed" in p:
         return "a value contains ': ' ; put the value in quotes or use a `|` block."
     if "did not find expected key" in p or "expected <block end>" in p:
@@ -75,6 +77,9 @@ def parse_yaml(text: str, source: Path | str, line_offset: int = 0) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "stream end" in f"{exc.problem} {exc.context}".replace(
+                "end of stream", "stream end"):
+            mark = exc.context_mark  # where the unclosed thing began, not the end of file
         line = (mark.line + 1 + line_offset) if mark else None
         problem = (exc.problem or "") + " " + (exc.context or "")
         raise StoryError(source, f"YAML syntax error ({(exc.problem or 'invalid').strip()}): {_hint(problem)}",

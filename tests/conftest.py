@@ -1,0 +1,103 @@
+"""Shared fixtures: copy a fixture project to tmp_path, build it for real, read the HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs import exceptions
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    log: str
+    site: Path
+    error: str = ""
+
+    def html(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / path).read_text("utf-8"), "html.parser")
+
+
+class Project:
+    """A story project in a temporary folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.story = root / "story"
+        self.site = root / "site_build"
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def edit(self, relpath: str, old: str, new: str) -> None:
+        path = self.root / relpath
+        text = path.read_text("utf-8")
+        assert old in text, f"{old!r} not in {relpath}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    def build(self, strict: bool = True, **overrides) -> BuildResult:
+        handler = _Capture()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        level = logger.level
+        logger.setLevel(logging.INFO)
+        error = ""
+        ok = True
+        try:
+            config = load_config(str(self.root / "mkdocs.yml"), strict=strict, **overrides)
+            build(config)
+        except (exceptions.Abort, exceptions.ConfigurationError, exceptions.PluginError) as exc:
+            ok = False
+            error = str(exc)
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        return BuildResult(ok, "\n".join(handler.lines), self.site, error)
+
+    def tree_digest(self, sub: str = "story") -> dict[str, str]:
+        base = self.root / sub
+        return {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def make_project(tmp_path: Path, name: str = "mini") -> Project:
+    dest = tmp_path / name
+    shutil.copytree(FIXTURES / name, dest, ignore=shutil.ignore_patterns("site_build", ".cache"))
+    return Project(dest)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> tuple[Project, BuildResult]:
+    """The mini fixture, built once for the read-only HTML tests."""
+    proj = make_project(tmp_path_factory.mktemp("built"))
+    result = proj.build()
+    assert result.ok, result.error + result.log
+    return proj, result

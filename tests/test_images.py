@@ -1,0 +1,137 @@
+"""Placeholders, art and the cache."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+from PIL import Image
+
+from graphic_novel.images import ImageJob, Renderer, render
+from graphic_novel.placeholder import draw_placeholder
+
+
+def _bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_placeholder_is_deterministic_and_differs_per_panel():
+    a1 = draw_placeholder("01-storm", 1, "The storm", "A storm at sea.")
+    a2 = draw_placeholder("01-storm", 1, "The storm", "A storm at sea.")
+    b = draw_placeholder("02-lens", 2, "The lens", "A lens.")
+    assert _bytes(a1) == _bytes(a2)
+    assert _bytes(a1) != _bytes(b)
+    assert a1.size == (1600, 900)
+
+
+def test_placeholder_size_is_configurable():
+    img = draw_placeholder("x", 3, "Wide", "A prompt.", 1200, 675)
+    assert img.size == (1200, 675)
+
+
+def test_any_script_draws_without_crashing():
+    for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",
+                 "x" * 500, ""]:
+        img = draw_placeholder("p", 7, text, text * 3)
+        assert img.size == (1600, 900)
+
+
+def test_render_is_cached_and_bytes_identical(tmp_path):
+    job = ImageJob("01-storm", 1, "The storm", "A storm at sea.", None, None)
+    first = render(job, str(tmp_path / "a"))
+    again = render(job, str(tmp_path / "a"))
+    other = render(job, str(tmp_path / "b"))
+    assert first.drawn and not again.drawn
+    for r in first.renditions:
+        assert (tmp_path / "a" / first.key / r.file).read_bytes() == \
+            (tmp_path / "b" / other.key / r.file).read_bytes()
+    assert [(r.name, r.width, r.height) for r in first.renditions] == [
+        ("full", 1600, 900), ("mid", 800, 450), ("thumb", 480, 270)]
+
+
+def test_corrupt_cache_entry_is_redrawn(tmp_path):
+    job = ImageJob("01-storm", 1, "The storm", "A storm at sea.", None, None)
+    first = render(job, str(tmp_path))
+    (tmp_path / first.key / "entry.json").write_text("{not json")
+    again = render(job, str(tmp_path))
+    assert again.drawn
+    (tmp_path / first.key / "mid.webp").write_bytes(b"")
+    assert render(job, str(tmp_path)).drawn
+
+
+def test_renderer_uses_worker_pool_for_many(tmp_path):
+    jobs = [ImageJob(f"p{i}", i, f"Panel {i}", "prompt", None, None) for i in range(4)]
+    renderer = Renderer(tmp_path, workers=2)
+    try:
+        pending = renderer.submit(jobs)
+        assert renderer._pool is not None  # drawing went to the pool of workers
+        results = renderer.collect(pending)
+    finally:
+        renderer.close()
+    assert sorted(results) == ["p0", "p1", "p2", "p3"] and all(r.drawn for r in results.values())
+
+
+def test_second_build_draws_nothing(project):
+    first = project.build()
+    assert first.ok, first.error
+    assert "4 panels, 0 with art, 4 placeholders (4 made this build, 0 from cache)" in first.log
+    cache = project.root / ".cache/graphic-novel"
+    stamps = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    second = project.build()
+    assert second.ok, second.error
+    assert "(0 made this build, 4 from cache)" in second.log
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == stamps
+
+
+def test_editing_one_prompt_redraws_only_that_panel(project):
+    assert project.build().ok
+    project.edit("story/image_prompts.yaml", "A glass lens hoisted", "A crystal lens hoisted")
+    result = project.build()
+    assert "(1 made this build, 3 from cache)" in result.log
+
+
+def test_art_replaces_placeholder_without_other_edit(project):
+    assert project.build().ok
+    art = project.story / "art"
+    art.mkdir()
+    Image.new("RGB", (2400, 1000), (200, 40, 40)).save(art / "02-lens.jpg", quality=90)
+    before = project.tree_digest()
+    result = project.build()
+    assert result.ok, result.error
+    assert "4 panels, 1 with art, 3 placeholders (1 made this build, 3 from cache)" in result.log
+    soup = result.html("chapters/02-lens/index.html")
+    fig = soup.select_one("figure#panel-02-lens")
+    assert fig["data-art"] == "art"
+    img = fig.img
+    assert (img["width"], img["height"]) == ("1600", "667")
+    full = project.site / "chapters/02-lens" / img["srcset"].split(",")[-1].split()[0]
+    with Image.open(full) as im:
+        assert im.size == (1600, 667) and im.format == "WEBP"
+    assert project.tree_digest() == before  # the original is untouched
+
+
+def test_png_option(project):
+    project.edit("mkdocs.yml", "concurrency: 2", "concurrency: 2\n      image_format: png")
+    result = project.build()
+    assert result.ok, result.error
+    fulls = list((project.site / "assets/panels").glob("*-full-*.png"))
+    assert len(fulls) == 4
+    with Image.open(fulls[0]) as im:
+        assert im.format == "PNG" and im.size == (1600, 900)
+
+
+def test_cache_lives_beside_mkdocs_yml_not_in_site_or_story(project):
+    assert project.build().ok
+    assert any((project.root / ".cache/graphic-novel").iterdir())
+    assert not any(p.name == "entry.json" for p in project.site.rglob("*"))
+    assert not (project.story / ".cache").exists()
+
+
+def test_build_never_writes_into_story(project):
+    before = project.tree_digest()
+    shutil.rmtree(project.root / ".cache", ignore_errors=True)
+    assert project.build().ok
+    assert project.build().ok
+    assert project.tree_digest() == before

@@ -1,0 +1,62 @@
+"""`mkdocs serve` rebuilds when anything under story/ changes, reusing the cache."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from PIL import Image
+
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+            if needle in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{needle!r} never appeared at {url}; last body: {body[:300]!r}")
+
+
+def test_serve_reloads_on_chapter_prompt_and_art_edits(project):
+    port = _free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    log_path = project.root / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([MKDOCS, "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=project.root, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/chapters/01-storm/"
+        _wait_for(url, "Light the lamp")
+        project.edit("story/chapters/01-storm.md", "Light the lamp", "Trim the wick")
+        _wait_for(url, "Trim the wick")
+        project.edit("story/image_prompts.yaml", "the keeper climbs", "the keeper races up")
+        _wait_for(url, "the keeper races up")
+        (project.story / "art").mkdir()
+        Image.new("RGB", (1600, 900), "navy").save(project.story / "art" / "01-storm.png")
+        _wait_for(url, 'data-art="art"')
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    log = log_path.read_text()
+    assert "Traceback" not in log
+    # The first build drew all four; each rebuild remade only what changed.
+    assert "(4 made this build, 0 from cache)" in log
+    assert "(1 made this build, 3 from cache)" in log
