@@ -247,8 +247,9 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
         col.error(path, "`draft` must be true or false.", meta.line_of("draft"))
         draft = False
     summary = _field(col, path, meta, "summary", False, "the chapter") or ""
+    label = _field(col, path, meta, "label", False, "the chapter") or ""
     return Chapter(slug=slug, title=title, summary=summary, kind=kind, draft=draft, body=body,
-                   body_line=body_line, source=path)
+                   body_line=body_line, source=path, custom_label=label)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -40,9 +40,12 @@ class Chapter:
     citations: list[Citation] = field(default_factory=list)
     number: int = 0  # counts kind == "chapter" only; 0 for others
     position: int = 0  # 1-based place in reading order
+    custom_label: str = ""  # front matter `label`, e.g. "Call to Action"
 
     @property
     def label(self) -> str:
+        if self.custom_label:
+            return self.custom_label
         if self.kind == "chapter":
             return f"Chapter {self.number}"
         return self.kind.capitalize()

@@ -77,7 +77,7 @@ class Context:
 
 
 def chapter_kicker(story: Story, chapter: Chapter) -> str:
-    if chapter.kind == "chapter":
+    if chapter.kind == "chapter" and not chapter.custom_label:
         return f"Chapter {chapter.number} of {story.chapter_count}"
     return chapter.label
 
@@ -222,7 +222,7 @@ def gallery(ctx: Context, uri: str) -> str:
                      f'height="{t.height}" alt="" loading="lazy" decoding="async">')
         else:
             thumb = '<span class="gn-card-blank" aria-hidden="true"></span>'
-        label = chapter.label if chapter.kind == "chapter" else chapter.kind.capitalize()
+        label = chapter.label
         cards.append(
             f'<li class="gn-card{" gn-card--draft" if chapter.draft else ""}">'
             f'<a href="{ctx.link(uri, chapter.src_uri)}">{thumb}'
@@ -269,7 +269,8 @@ def nav(story: Story) -> list[dict[str, str]]:
     """The reading order, as an MkDocs nav."""
     items = [{"Cover": COVER_URI}]
     for chapter in story.chapters:
-        prefix = f"{chapter.number}. " if chapter.kind == "chapter" else f"{chapter.label}: "
+        prefix = f"{chapter.number}. " if chapter.kind == "chapter" and not chapter.custom_label \
+            else f"{chapter.label}: "
         items.append({prefix + chapter.title: chapter.src_uri})
     items.append({"References": REFERENCES_URI})
     return items
