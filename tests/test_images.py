@@ -48,7 +48,7 @@ def test_render_is_cached_and_bytes_identical(tmp_path):
         assert (tmp_path / "a" / first.key / r.file).read_bytes() == \
             (tmp_path / "b" / other.key / r.file).read_bytes()
     assert [(r.name, r.width, r.height) for r in first.renditions] == [
-        ("full", 1600, 900), ("mid", 800, 450), ("thumb", 480, 270)]
+        ("full", 1600, 900), ("mid", 800, 450), ("thumb", 480, 270), ("social", 1200, 675)]
 
 
 def test_corrupt_cache_entry_is_redrawn(tmp_path):

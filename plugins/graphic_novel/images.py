@@ -25,8 +25,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError, __version__ as PIL_VERS
 from .errors import StoryError
 from .placeholder import DRAW_VERSION, draw_placeholder
 
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 THUMB_WIDTH = 480
+SOCIAL_WIDTH = 1200  # share previews: PNG or JPEG, which every link-preview crawler reads
 MAX_ART_PIXELS = 64_000_000  # refuse decompression bombs well before Pillow's own limit
 
 
@@ -83,7 +84,8 @@ class ImageSet:
 
     @property
     def srcset_renditions(self) -> list[Rendition]:
-        return sorted((r for r in self.renditions if r.name != "thumb"), key=lambda r: r.width)
+        return sorted((r for r in self.renditions if r.name in ("full", "mid")),
+                      key=lambda r: r.width)
 
 
 def _file_digest(path: Path) -> str:
@@ -107,6 +109,8 @@ def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
             img.convert("RGB").save(buf, "WEBP", lossless=True, quality=100, method=4)
     elif fmt == "png":
         img.save(buf, "PNG", optimize=True)
+    elif fmt == "jpg":
+        img.save(buf, "JPEG", quality=82, optimize=True, progressive=True)
     else:
         img.save(buf, "WEBP", quality=80, method=4)
     return buf.getvalue()
@@ -157,17 +161,18 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
         base = draw_placeholder(job.panel_id, job.number, job.title, job.prompt,
                                 job.width, job.height)
     flat = job.art_path is None
-    sizes = [("full", base)]
+    sizes = [("full", base, job.fmt)]
     if base.width > job.mid_width:
-        sizes.append(("mid", _resize(base, job.mid_width)))
-    sizes.append(("thumb", _resize(base, THUMB_WIDTH)))
+        sizes.append(("mid", _resize(base, job.mid_width), job.fmt))
+    sizes.append(("thumb", _resize(base, THUMB_WIDTH), job.fmt))
+    sizes.append(("social", _resize(base, SOCIAL_WIDTH), "png" if flat else "jpg"))
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
     renditions = []
     try:
-        for name, img in sizes:
-            filename = f"{name}.{job.fmt}"
-            (tmp / filename).write_bytes(_encode(img, job.fmt, flat))
+        for name, img, fmt in sizes:
+            filename = f"{name}.{fmt}"
+            (tmp / filename).write_bytes(_encode(img, fmt, flat))
             renditions.append(Rendition(name, filename, img.width, img.height))
         result = ImageSet(job.panel_id, key, bool(job.art_path), tuple(renditions), drawn=True)
         (tmp / "entry.json").write_text(json.dumps([asdict(r) for r in renditions]))

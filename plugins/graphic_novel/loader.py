@@ -249,7 +249,8 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
     summary = _field(col, path, meta, "summary", False, "the chapter") or ""
     label = _field(col, path, meta, "label", False, "the chapter") or ""
     return Chapter(slug=slug, title=title, summary=summary, kind=kind, draft=draft, body=body,
-                   body_line=body_line, source=path, custom_label=label)
+                   body_line=body_line, source=path, custom_label=label,
+                   updated=path.stat().st_mtime)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -41,6 +41,7 @@ class Chapter:
     number: int = 0  # counts kind == "chapter" only; 0 for others
     position: int = 0  # 1-based place in reading order
     custom_label: str = ""  # front matter `label`, e.g. "Call to Action"
+    updated: float = 0.0  # the file's modification time (for the feed)
 
     @property
     def label(self) -> str:

@@ -20,6 +20,8 @@ from .model import Chapter, Panel, Story
 
 COVER_URI = "index.md"
 REFERENCES_URI = "references.md"
+ONE_PAGE_URI = "all.md"
+FEED_PATH = "feed.xml"
 
 _PROMPT_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
                 "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody",
@@ -94,7 +96,8 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
     lines = [
         f'<figure class="{css}" id="panel-{esc(panel.id)}" data-panel="{esc(panel.id)}" '
         f'data-art="{"art" if images.is_art else "placeholder"}">',
-        f'<a class="gn-panel-link" href="{ctx.link(page_uri, site_path(images, full))}">'
+        f'<a class="gn-panel-link glightbox" href="{ctx.link(page_uri, site_path(images, full))}" '
+        f'data-type="image" data-title="{esc(panel.title)}" data-alt="{esc(panel.alt)}">'
         f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
         f'sizes="(min-width: 76.25em) 56rem, 100vw" width="{full.width}" height="{full.height}" '
         f'alt="{esc(panel.alt)}" {loading} decoding="async"></a>',
@@ -131,17 +134,17 @@ def front_matter(**values) -> str:
     return "\n".join(lines)
 
 
-def chapter_page(ctx: Context, chapter: Chapter) -> str:
+def chapter_body(ctx: Context, chapter: Chapter, page_uri: str, anchor_prefix: str = "",
+                 shift_headings: int = 0, eager_first: bool = True) -> str:
+    """A chapter's Markdown with panels and citations turned into HTML."""
     story = ctx.story
-    uri = chapter.src_uri
-    refs_url = ctx.link(uri, REFERENCES_URI)
-    first = [True]
+    refs_url = ctx.link(page_uri, REFERENCES_URI)
+    eager = [eager_first]
 
     def on_panel(use: markup.PanelUse) -> str:
-        panel = story.panels[use.panel_id]
-        eager = first[0]
-        first[0] = False
-        return "\n" + panel_html(ctx, panel, uri, eager) + "\n"
+        html_block = panel_html(ctx, story.panels[use.panel_id], page_uri, eager[0])
+        eager[0] = False
+        return "\n" + html_block + "\n"
 
     counts: dict[str, int] = {}
 
@@ -150,30 +153,66 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         for rid in use.ids:
             ref = story.references[rid]
             counts[rid] = counts.get(rid, 0) + 1
-            links.append(f'<a id="cite-{esc(rid)}-{counts[rid]}" href="{refs_url}#ref-{esc(rid)}" '
-                         f'title="{esc(ref.title)}">{ref.number}</a>')
+            links.append(f'<a id="{esc(anchor_prefix)}cite-{esc(rid)}-{counts[rid]}" '
+                         f'href="{refs_url}#ref-{esc(rid)}" title="{esc(ref.title)}">'
+                         f'{ref.number}</a>')
         return f'<sup class="gn-cite">[{", ".join(links)}]</sup>'
 
-    body, _, _ = markup.transform(chapter.body, on_panel, on_cite)
+    body, _, _ = markup.transform(chapter.body, on_panel, on_cite, shift_headings)
+    return body
+
+
+def prompts_toggle() -> str:
+    """The show/hide-every-prompt control; hidden until the script wires it up."""
+    return ('<button type="button" class="md-button gn-prompts-toggle" aria-pressed="false" '
+            'hidden>Show all prompts</button>')
+
+
+def chapter_page(ctx: Context, chapter: Chapter) -> str:
+    story = ctx.story
     total = len(story.chapters)
     percent = round(100 * chapter.position / total) if total else 100
-    kicker = chapter_kicker(story, chapter)
     head = [
         front_matter(title=chapter.title, description=chapter.summary),
         f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
-        f'data-position="{chapter.position}" data-total="{total}">',
-        f'<p class="gn-kicker">{esc(kicker)}'
+        f'data-position="{chapter.position}" data-total="{total}" '
+        f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
+        f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
         f'<div class="gn-progress" role="progressbar" aria-label="Reading progress" '
         f'aria-valuemin="0" aria-valuemax="{total}" aria-valuenow="{chapter.position}" '
         f'aria-valuetext="Page {chapter.position} of {total}">'
         f'<span style="width: {percent}%"></span></div>',
+        prompts_toggle(),
         "</div>",
         "",
         f"# {esc_md_inline(chapter.title)}",
         "",
     ]
-    return "\n".join(head) + body + "\n"
+    return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n"
+
+
+def one_page(ctx: Context) -> str:
+    """The whole story on one page, for continuous scrolling and printing."""
+    story = ctx.story
+    uri = ONE_PAGE_URI
+    parts = [front_matter(title=f"{story.title}: the whole story",
+                          description=story.subtitle or story.title),
+             f"# {esc_md_inline(story.title)}", ""]
+    if story.subtitle:
+        parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
+    parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
+    parts.append(f'<p class="gn-actions">{prompts_toggle()}</p>\n')
+    for index, chapter in enumerate(story.chapters):
+        heading = (f"{chapter.label}: {chapter.title}" if chapter.kind != "chapter"
+                   or chapter.custom_label else f"Chapter {chapter.number}: {chapter.title}")
+        parts.append(f'<section class="gn-onepage-chapter" markdown>\n\n'
+                     f'## {esc_md_inline(heading)} {{ #{chapter.slug} }}\n')
+        parts.append(chapter_body(ctx, chapter, uri, anchor_prefix=f"{chapter.slug}-",
+                                  shift_headings=1, eager_first=index == 0))
+        parts.append("\n</section>\n")
+    parts.append(f'<p><a href="{ctx.link(uri, REFERENCES_URI)}">References</a></p>\n')
+    return "\n".join(parts)
 
 
 def cover_page(ctx: Context) -> str:
@@ -194,6 +233,10 @@ def cover_page(ctx: Context) -> str:
     if first_page:
         actions.append(f'<a class="md-button md-button--primary gn-start" '
                        f'href="{ctx.link(uri, first_page.src_uri)}">Start reading</a>')
+        actions.append('<a class="md-button md-button--primary gn-continue" href="#" hidden>'
+                       'Continue reading</a>')
+        actions.append(f'<a class="md-button gn-onepage" href="{ctx.link(uri, ONE_PAGE_URI)}">'
+                       'Read it all on one page</a>')
     parts.append(f'<p class="gn-actions">{" ".join(actions)}</p>\n')
     if story.narrative_prompt or story.style:
         extra = ""
@@ -282,6 +325,7 @@ def all_pages(ctx: Context) -> dict[str, str]:
     for chapter in ctx.story.chapters:
         pages[chapter.src_uri] = chapter_page(ctx, chapter)
     pages[REFERENCES_URI] = references_page(ctx)
+    pages[ONE_PAGE_URI] = one_page(ctx)
     return pages
 
 

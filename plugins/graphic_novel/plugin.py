@@ -13,10 +13,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import images as img
-from . import pages
+from . import pages, social
 from .errors import StoryError
 from .loader import load_story
 from .model import Story
@@ -45,6 +45,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.renderer: img.Renderer | None = None
         self.story: Story | None = None
         self.images: dict[str, img.ImageSet] = {}
+        self.ctx: pages.Context | None = None
 
     # Defining on_startup keeps this object, and its worker pool, across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -65,6 +66,11 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if self.config.panel_width < 320 or self.config.panel_height < 180:
             raise PluginError("graphic-novel: panel_width and panel_height must be at least "
                               "320 and 180 in mkdocs.yml.")
+        # The generated pages use these two standard extensions (the one-page
+        # edition's chapter sections and heading ids); add them if missing.
+        for ext in ("attr_list", "md_in_html"):
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
         for kind, uri in ASSET_URIS.items():
             target = config.extra_css if kind == "css" else config.extra_javascript
             if uri not in [str(x) for x in target]:
@@ -114,8 +120,13 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return files
         _, cache_dir = self._paths(config)
         ctx = pages.Context(self.story, self.images, config.use_directory_urls, config.site_url)
+        self.ctx = ctx
         for uri, content in pages.all_pages(ctx).items():
-            self._add(files, File.generated(config, uri, content=content))
+            # The one-page edition is linked from the cover, not a step of the paging.
+            inclusion = InclusionLevel.NOT_IN_NAV if uri == pages.ONE_PAGE_URI \
+                else InclusionLevel.UNDEFINED
+            self._add(files, File.generated(config, uri, content=content, inclusion=inclusion))
+        self._add(files, File.generated(config, pages.FEED_PATH, content=social.atom_feed(ctx)))
         for images in self.images.values():
             for r in images.renditions:
                 self._add(files, File.generated(config, img.site_path(images, r),
@@ -134,6 +145,19 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if existing is not None:
             files.remove(existing)
         files.append(file)
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if not self.config.enabled or self.ctx is None:
+            return output
+        tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
+        return social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        # 404.html and other theme pages: the feed link, no share preview.
+        if not self.config.enabled or self.ctx is None or not template_name.endswith(".html"):
+            return output_content
+        tags = social.head_tags(self.ctx, None, config.site_name)
+        return social.a11y_fixes(output_content.replace("</head>", tags + "\n</head>", 1))
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
