@@ -1,0 +1,300 @@
+"""The `graphic-novel` command: import, check, prompts, status, new.
+
+Exit codes: 0 success; 1 the story (or input) has problems, each listed as
+`file:line: what to do`; 2 the command line itself is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator, TypeVar
+
+from . import __version__
+from .errors import StoryError, StoryErrors
+from .loader import load_story, unmatched_art
+from .model import Story
+
+T = TypeVar("T")
+
+
+def progress(items: list[T], label: str, stream=None) -> Iterator[T]:
+    """Yield items, drawing a one-line progress bar on a terminal for long runs."""
+    stream = stream or sys.stderr
+    show = stream.isatty() and len(items) > 50
+    total = len(items)
+    for index, item in enumerate(items, start=1):
+        if show and (index == total or index % max(1, total // 100) == 0):
+            filled = int(30 * index / total)
+            stream.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {index}/{total}")
+            stream.flush()
+        yield item
+    if show:
+        stream.write("\n")
+
+
+def _fail(exc: StoryError) -> int:
+    errors = exc.errors if isinstance(exc, StoryErrors) else [exc]
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1
+
+
+def _load(args) -> Story:
+    return load_story(Path(args.story_dir), include_drafts=True)
+
+
+def cmd_check(args) -> int:
+    from PIL import Image
+
+    story_dir = Path(args.story_dir)
+    try:
+        story = _load(args)
+    except StoryError as exc:
+        code = _fail(exc)
+        print(f"{len(getattr(exc, 'errors', [exc]))} problem(s) found in {story_dir}/",
+              file=sys.stderr)
+        return code
+    problems = [f"warning: {w}" for w in story.warnings]
+    for pid, path in progress(sorted(story.art.items()), "checking art"):
+        shown = path.relative_to(story_dir.parent) if path.is_relative_to(story_dir.parent) else path
+        try:
+            with Image.open(path) as im:
+                if im.width * im.height > 64_000_000:
+                    problems.append(f"error: {shown}: the image is {im.width}x{im.height} "
+                                    "pixels, too large; scale it below 64 megapixels.")
+                    continue
+                im.verify()
+        except Exception as exc:  # any decoder failure is the same problem for the author
+            problems.append(f"error: {shown}: the art file cannot be read as an image "
+                            f"({exc.__class__.__name__}); export it again as PNG, JPEG or WebP.")
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found in {story_dir}/", file=sys.stderr)
+        return 1
+    panels = len(story.panels)
+    print(f"ok: {len(story.chapters)} chapters, {panels} panels "
+          f"({len(story.art)} with art, {panels - len(story.art)} placeholders), "
+          f"{len(story.references)} references")
+    return 0
+
+
+def _prompt_rows(story: Story, missing_only: bool) -> list[dict]:
+    where = {pid: ch for ch in story.chapters for pid in ch.panel_ids}
+    rows = []
+    for panel in story.panels.values():
+        art = story.art.get(panel.id)
+        if missing_only and art:
+            continue
+        full = panel.prompt.strip()
+        if story.style:
+            full = f"{full}\n\nStyle: {story.style.strip()}"
+        chapter = where.get(panel.id)
+        rows.append({
+            "id": panel.id,
+            "number": panel.number,
+            "chapter": chapter.title if chapter else "Cover",
+            "title": panel.title,
+            "file": art.name if art else f"{panel.id}.png",
+            "has_art": bool(art),
+            "alt": panel.alt,
+            "prompt": full,
+        })
+    return rows
+
+
+def cmd_prompts(args) -> int:
+    try:
+        story = _load(args)
+    except StoryError as exc:
+        return _fail(exc)
+    rows = _prompt_rows(story, args.missing)
+    out = sys.stdout
+    if args.format == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        out.write(f"# Image prompts: {story.title}\n\n")
+        for row in rows:
+            out.write(f"## {row['number']}. {row['title']}\n\n")
+            out.write(f"Save the image as `story/art/{row['file']}`.\n\n")
+            out.write("```text\n" + row["prompt"] + "\n```\n\n")
+    if not rows:
+        print("every panel has art" if args.missing else "no panels", file=sys.stderr)
+    return 0
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def cmd_status(args) -> int:
+    from PIL import Image
+
+    try:
+        story = _load(args)
+    except StoryError as exc:
+        return _fail(exc)
+    where = {pid: ch for ch in story.chapters for pid in ch.panel_ids}
+    rows = [("panel", "chapter", "image", "size", "dimensions")]
+    for panel in progress(list(story.panels.values()), "reading art"):
+        art = story.art.get(panel.id)
+        chapter = where.get(panel.id)
+        place = chapter.label if chapter else "cover"
+        if art:
+            try:
+                with Image.open(art) as im:
+                    dims = f"{im.width}x{im.height}"
+            except Exception:
+                dims = "unreadable"
+            rows.append((panel.id, place, f"art: {art.name}", _human(art.stat().st_size), dims))
+        else:
+            rows.append((panel.id, place, "placeholder", "-", "-"))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+    stray = unmatched_art(Path(args.story_dir), story)
+    if stray:
+        print("\nArt files that match no panel (rename them to a panel id):")
+        for path in stray:
+            print(f"  {path.name}")
+    art = len(story.art)
+    print(f"\n{len(story.panels)} panels: {art} with art, {len(story.panels) - art} placeholders"
+          f"; {len(stray)} unmatched art file(s)")
+    return 0
+
+
+def write_new_files(files: dict[Path, str], force: bool) -> list[Path]:
+    """Write files whole (temp file, then rename); refuse to overwrite unless force."""
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        raise StoryError(existing[0], "already exists; nothing was written. Use --force to "
+                                      "replace it.")
+    written = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        written.append(path)
+    return written
+
+
+def cmd_new(args) -> int:
+    from .scaffold import project_files
+
+    root = Path(args.dir)
+    try:
+        written = write_new_files({root / k: v for k, v in project_files(args.title).items()},
+                                  args.force)
+    except StoryError as exc:
+        return _fail(exc)
+    for path in written:
+        print(f"created {path}")
+    print(f"\nNext: cd {root} && mkdocs serve")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from . import importer
+
+    try:
+        written = importer.import_file(Path(args.answer), Path(args.story_dir), args.force)
+    except StoryError as exc:
+        return _fail(exc)
+    for path in written:
+        print(f"created {path}")
+    for note in getattr(written, "notes", []) or []:
+        print(f"note: {note}")
+    print(f"\nImported {len(written)} files into {args.story_dir}/. Preview with `make serve` "
+          "or `mkdocs serve`.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graphic-novel",
+        description="Tools for graphic-novel story projects. Exit codes: 0 ok, 1 problems "
+                    "found (each listed as file:line: what to do), 2 bad command line.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def story_dir(p):
+        p.add_argument("--story-dir", default="story", metavar="DIR",
+                       help="the story folder (default: story)")
+
+    p = sub.add_parser("import", help="turn a chat model's Markdown answer into story/",
+                       description="Turn a chat model's long Markdown answer into a story "
+                                   "folder: chapters, image_prompts.yaml, references.yaml, "
+                                   "story.yaml. Writes nothing if the answer cannot be read.")
+    p.add_argument("answer", metavar="ANSWER.md", help="the Markdown file to import")
+    story_dir(p)
+    p.add_argument("--force", action="store_true", help="replace files that already exist")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="validate the story without building",
+                       description="Validate the story and its art. Exit 1 with every "
+                                   "problem listed, 0 with a one-line summary.")
+    story_dir(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("prompts", help="export every panel prompt for image generation",
+                       description="Every panel prompt with the shared style applied and the "
+                                   "file name its art should have.")
+    story_dir(p)
+    p.add_argument("--format", choices=("jsonl", "csv", "md"), default="jsonl",
+                   help="output format (default: jsonl)")
+    p.add_argument("--missing", action="store_true", help="only panels still without art")
+    p.set_defaults(func=cmd_prompts)
+
+    p = sub.add_parser("status", help="which panels have art, and art that matches nothing",
+                       description="A table of panels: art or placeholder, art size and "
+                                   "dimensions; art files that match no panel; counts.")
+    story_dir(p)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("new", help="start a new story project",
+                       description="Create a story project (mkdocs.yml, story/ with one "
+                                   "chapter and one panel, README) that `mkdocs serve` "
+                                   "previews at once.")
+    p.add_argument("dir", metavar="DIR", help="the folder to create")
+    p.add_argument("--title", required=True, help="the story's title")
+    p.add_argument("--force", action="store_true", help="replace files that already exist")
+    p.set_defaults(func=cmd_new)
+    return parser
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["main", "write_new_files"]

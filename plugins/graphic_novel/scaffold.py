@@ -1,0 +1,122 @@
+"""The files of a new story project (for `graphic-novel new`)."""
+
+from __future__ import annotations
+
+import json
+
+MKDOCS_YML = """\
+site_name: {title}
+site_dir: site_build
+docs_dir: docs
+
+theme:
+  name: material
+  features:
+    - navigation.footer
+    - navigation.instant
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      primary: indigo
+      accent: deep orange
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      primary: indigo
+      accent: amber
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
+
+plugins:
+  - search
+  - glightbox:
+      zoomable: true
+      touchNavigation: false
+      loop: false
+  - graphic-novel:
+      story_dir: story
+
+markdown_extensions:
+  - tables
+  - attr_list
+  - md_in_html
+"""
+
+STORY_YML = """\
+title: {title}
+subtitle: A new graphic novel
+cover: cover
+"""
+
+PROMPTS_YML = """\
+style: >-
+  Bright, colourful, wide-landscape (16:9) graphic-novel art with clean ink outlines.
+narrative_prompt: |
+  Describe here what you asked for when you started this story.
+panels:
+  - id: cover
+    title: {title}
+    alt: The cover of the story, its title over a bright illustrated scene.
+    prompt: |
+      A wide 16:9 cover illustration for a graphic novel titled {title_text}.
+  - id: 01-opening
+    title: The opening scene
+    alt: Describe what the first picture shows, for readers who cannot see it.
+    prompt: |
+      Describe the first picture in detail: the place, the people, the light.
+"""
+
+REFERENCES_YML = """\
+- id: example
+  title: An example source
+  url: https://example.org/
+  note: Replace with the sources your story cites, then cite them as [@example].
+"""
+
+CHAPTER = """\
+---
+title: The Beginning
+summary: One sentence that makes a reader want to open this chapter.
+---
+
+![](01-opening.png)
+
+Write the chapter here. Cite a source like this [@example].
+"""
+
+README = """\
+# {title}
+
+A graphic novel built with graphic-novel.
+
+- Preview: `mkdocs serve`, then open http://127.0.0.1:8000
+- Build: `mkdocs build --strict` (the site goes to `site_build/`)
+- Check the story: `graphic-novel check`
+- Prompts for your image tool: `graphic-novel prompts --format md --missing`
+- Which panels still need art: `graphic-novel status`
+
+Chapters are in `story/chapters/`, one prompt per panel in
+`story/image_prompts.yaml`, sources in `story/references.yaml`. Drop finished
+art into `story/art/`, named by panel id (`01-opening.png`).
+"""
+
+GITIGNORE = "site_build/\n.cache/\n"
+
+
+def project_files(title: str) -> dict[str, str]:
+    """Relative path -> text for a project that `mkdocs serve` previews at once."""
+    quoted = json.dumps(title, ensure_ascii=False)  # JSON strings are valid YAML
+    return {
+        "mkdocs.yml": MKDOCS_YML.format(title=quoted),
+        "docs/.gitkeep": "",
+        ".gitignore": GITIGNORE,
+        "README.md": README.format(title=title),
+        "story/story.yaml": STORY_YML.format(title=quoted),
+        "story/image_prompts.yaml": PROMPTS_YML.format(title=quoted,
+                                                       title_text=title.replace("\n", " ")),
+        "story/references.yaml": REFERENCES_YML,
+        "story/chapters/01-beginning.md": CHAPTER,
+    }
