@@ -65,9 +65,10 @@ def test_renderer_uses_worker_pool_for_many(tmp_path):
     jobs = [ImageJob(f"p{i}", i, f"Panel {i}", "prompt", None, None) for i in range(4)]
     renderer = Renderer(tmp_path, workers=2)
     try:
-        pending = renderer.submit(jobs)
+        pending = renderer.start(jobs)[1]
         assert renderer._pool is not None  # drawing went to the pool of workers
-        results = renderer.collect(pending)
+        renderer.finish(pending)
+        results = {pid: f.result() for pid, f in pending.items()}
     finally:
         renderer.close()
     assert sorted(results) == ["p0", "p1", "p2", "p3"] and all(r.drawn for r in results.values())

@@ -43,7 +43,7 @@ def test_serve_reloads_on_chapter_prompt_and_art_edits(project):
         proc = subprocess.Popen([MKDOCS, "serve", "-a", f"127.0.0.1:{port}"],
                                 cwd=project.root, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
-        url = f"http://127.0.0.1:{port}/chapters/01-storm/"
+        url = f"http://127.0.0.1:{port}/mini/chapters/01-storm/"  # site_url has /mini/
         _wait_for(url, "Light the lamp")
         project.edit("story/chapters/01-storm.md", "Light the lamp", "Trim the wick")
         _wait_for(url, "Trim the wick")

@@ -1,10 +1,15 @@
-"""Panel images: placeholders drawn or art prepared, as cached WebP renditions.
+"""Panel images: placeholders drawn or art prepared, as cached renditions.
 
-Every panel becomes one :class:`ImageJob`. Its key is a hash of everything
-that changes the pixels, and its renditions live in ``cache_dir/<key>/``,
-written to a temporary folder and renamed into place, so a build that dies
-half way, or two builds at once, never leave a torn entry. A warm build
-finds every key and draws nothing.
+Every panel becomes one :class:`ImageJob`, keyed by a hash of everything that
+changes its pixels. Its renditions live in ``cache_dir/<key>/``, written to a
+temporary folder and renamed into place, so a build that dies half way, or
+two builds at once, never leave a torn entry; an entry that is incomplete or
+corrupt is noticed and made again.
+
+The sizes of every rendition are known before anything is drawn
+(:func:`plan` reads no more than an art file's header). Pages can therefore
+be written while the drawing runs on a pool of worker processes; the build
+collects the results at the end.
 """
 
 from __future__ import annotations
@@ -15,20 +20,23 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError, __version__ as PIL_VERSION
 
-from .errors import StoryError
+from .errors import StoryError, StoryErrors
 from .placeholder import DRAW_VERSION, draw_placeholder
 
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "5"
 THUMB_WIDTH = 480
-SOCIAL_WIDTH = 1200  # share previews: PNG or JPEG, which every link-preview crawler reads
+SOCIAL_WIDTH = 1200  # share previews as JPEG, which every link-preview crawler reads
 MAX_ART_PIXELS = 64_000_000  # refuse decompression bombs well before Pillow's own limit
+EXIF_ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
@@ -44,11 +52,12 @@ class ImageJob:
     height: int = 900
     fmt: str = "webp"  # webp | png
     mid_width: int = 800
+    art_size: tuple[int, int] | None = None  # upright art size, read by make_job
 
     def key(self) -> str:
         h = hashlib.sha256()
         parts = [PIPELINE_VERSION, PIL_VERSION, self.fmt, str(self.width), str(self.height),
-                 str(self.mid_width), str(THUMB_WIDTH)]
+                 str(self.mid_width), str(THUMB_WIDTH), str(SOCIAL_WIDTH)]
         if self.art_path:
             parts += ["art", self.art_digest or _file_digest(Path(self.art_path))]
         else:
@@ -62,8 +71,8 @@ class ImageJob:
 
 @dataclass(frozen=True)
 class Rendition:
-    name: str  # "full", "mid", "thumb"
-    file: str  # path inside the cache entry
+    name: str  # "full", "mid", "thumb", "social"
+    file: str  # file name inside the cache entry
     width: int
     height: int
 
@@ -74,13 +83,16 @@ class ImageSet:
     key: str
     is_art: bool
     renditions: tuple[Rendition, ...]
-    drawn: bool  # made in this build (False: from cache)
+    drawn: bool  # made in this build (False: found in the cache)
 
     def get(self, name: str) -> Rendition:
         for r in self.renditions:
             if r.name == name:
                 return r
         return self.renditions[0]
+
+    def has(self, name: str) -> bool:
+        return any(r.name == name for r in self.renditions)
 
     @property
     def srcset_renditions(self) -> list[Rendition]:
@@ -96,55 +108,101 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _scaled(size: tuple[int, int], width: int) -> tuple[int, int]:
+    """The size after scaling down to ``width`` (never up)."""
+    w, h = size
+    if w <= width:
+        return w, h
+    return width, max(1, round(h * width / w))
+
+
+def plan(job: ImageJob) -> tuple[Rendition, ...]:
+    """Every rendition's name, file and size, before anything is drawn.
+
+    Each is scaled from the one above it, exactly as :func:`render` does.
+    """
+    flat = job.art_path is None
+    base = (job.width, job.height) if flat else _scaled(job.art_size or (0, 0), job.width)
+    out = [Rendition("full", f"full.{job.fmt}", *base)]
+    above = base
+    if base[0] > job.mid_width:
+        above = _scaled(base, job.mid_width)
+        out.append(Rendition("mid", f"mid.{job.fmt}", *above))
+    out.append(Rendition("thumb", f"thumb.{job.fmt}", *_scaled(above, THUMB_WIDTH)))
+    out.append(Rendition("social", "social.jpg", *_scaled(base, SOCIAL_WIDTH)))
+    return tuple(out)
+
+
 def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
+    """Encode one rendition.
+
+    Flat-colour placeholders are quantised to a 64-colour palette and stored
+    losslessly: a third of the size of lossy WebP, with crisp lettering (and
+    method 1 is as small as the slower methods here). Art is lossy.
+    """
     buf = io.BytesIO()
-    if flat:
-        # Placeholders are flat colour: a 64-colour palette, stored losslessly,
-        # is a third of the size of lossy WebP and keeps the lettering crisp.
-        img = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE,
-                           dither=Image.Dither.NONE)
+    if fmt == "jpg":
+        img.save(buf, "JPEG", quality=82, progressive=True)
+    elif flat:
+        paletted = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE,
+                                dither=Image.Dither.NONE)
         if fmt == "png":
-            img.save(buf, "PNG", optimize=True)
+            paletted.save(buf, "PNG", compress_level=6)
         else:
-            img.convert("RGB").save(buf, "WEBP", lossless=True, quality=100, method=4)
+            paletted.convert("RGB").save(buf, "WEBP", lossless=True, quality=60, method=1)
     elif fmt == "png":
-        img.save(buf, "PNG", optimize=True)
-    elif fmt == "jpg":
-        img.save(buf, "JPEG", quality=82, optimize=True, progressive=True)
+        img.save(buf, "PNG", compress_level=6)
     else:
         img.save(buf, "WEBP", quality=80, method=4)
     return buf.getvalue()
+
+
+def art_size(path: Path, shown: str) -> tuple[int, int]:
+    """Upright size of an art file from its header; refuses junk and bombs early."""
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_ART_PIXELS:
+                raise StoryError(shown, f"the image is {w}x{h} pixels, too large to process "
+                                        "safely; scale it below 64 megapixels.")
+            if im.format not in ("PNG", "JPEG", "WEBP", "MPO"):
+                raise StoryError(shown, f"the file is {im.format or 'not an image'}, not PNG, "
+                                        "JPEG or WebP; export it again in one of those.")
+            orientation = im.getexif().get(EXIF_ORIENTATION, 1)
+        with Image.open(path) as im:
+            im.verify()  # reads the whole file: truncation and bad checksums show here
+    except StoryError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            Image.DecompressionBombError, TypeError, IndexError, KeyError) as exc:
+        raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
+                                "); export it again as PNG, JPEG or WebP.") from None
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
 def _open_art(job: ImageJob) -> Image.Image:
     shown = job.art_shown or job.art_path
     try:
         with Image.open(job.art_path) as probe:
-            w, h = probe.size
-            if w * h > MAX_ART_PIXELS:
-                raise StoryError(shown, f"the image is {w}x{h} pixels, too large to process "
-                                        "safely; scale it below 64 megapixels.")
             probe.load()
             img = ImageOps.exif_transpose(probe)
-            img = img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB")
-            if img.mode == "RGBA":
-                background = Image.new("RGB", img.size, "white")
-                background.paste(img, mask=img.getchannel("A"))
-                img = background
-            return img
-    except StoryError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                rgba = img.convert("RGBA")
+                img = Image.new("RGB", rgba.size, "white")
+                img.paste(rgba, mask=rgba.getchannel("A"))
+            return img.convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             Image.DecompressionBombError) as exc:
         raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
                                 "); export it again as PNG, JPEG or WebP.") from None
 
 
-def _resize(img: Image.Image, width: int) -> Image.Image:
-    if img.width <= width:
+def _resize(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if img.size == size:
         return img
-    height = max(1, round(img.height * width / img.width))
-    return img.resize((width, height), Image.Resampling.LANCZOS)
+    if img.width == 2 * size[0] and img.height == 2 * size[1]:
+        return img.reduce(2)  # exact halving: a box filter, several times faster
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def render(job: ImageJob, cache_dir: str) -> ImageSet:
@@ -154,39 +212,35 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
     cached = read_entry(entry, job)
     if cached is not None:
         return cached
-    if job.art_path:
-        base = _open_art(job)
-        base = _resize(base, job.width)
-    else:
+    planned = plan(job)
+    flat = job.art_path is None
+    if flat:
         base = draw_placeholder(job.panel_id, job.number, job.title, job.prompt,
                                 job.width, job.height)
-    flat = job.art_path is None
-    sizes = [("full", base, job.fmt)]
-    if base.width > job.mid_width:
-        sizes.append(("mid", _resize(base, job.mid_width), job.fmt))
-    sizes.append(("thumb", _resize(base, THUMB_WIDTH), job.fmt))
-    sizes.append(("social", _resize(base, SOCIAL_WIDTH), "png" if flat else "jpg"))
+    else:
+        base = _resize(_open_art(job), (planned[0].width, planned[0].height))
+    images = {"full": base}
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
-    renditions = []
     try:
-        for name, img, fmt in sizes:
-            filename = f"{name}.{fmt}"
-            (tmp / filename).write_bytes(_encode(img, fmt, flat))
-            renditions.append(Rendition(name, filename, img.width, img.height))
-        result = ImageSet(job.panel_id, key, bool(job.art_path), tuple(renditions), drawn=True)
-        (tmp / "entry.json").write_text(json.dumps([asdict(r) for r in renditions]))
+        for r in planned:
+            source = images["full"] if r.name in ("mid", "social") else \
+                images.get("mid", images["full"])
+            img = images[r.name] = _resize(source, (r.width, r.height))
+            fmt = r.file.rsplit(".", 1)[-1]
+            (tmp / r.file).write_bytes(_encode(img, fmt, flat and fmt != "jpg"))
+        (tmp / "entry.json").write_text(json.dumps([asdict(r) for r in planned]))
         try:
             os.rename(tmp, entry)
         except OSError:
-            # Another build finished the same entry first, or a broken entry
-            # is in the way: replace a broken one, keep a good one.
+            # Another build finished the same entry first, or a broken entry is
+            # in the way: keep a good one, replace a broken one.
             if read_entry(entry, job) is None:
                 shutil.rmtree(entry, ignore_errors=True)
                 os.rename(tmp, entry)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return result
+    return ImageSet(job.panel_id, key, not flat, planned, drawn=True)
 
 
 def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
@@ -194,12 +248,11 @@ def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
     try:
         records = json.loads((entry / "entry.json").read_text())
         renditions = tuple(Rendition(**r) for r in records)
-        for r in renditions:
-            path = entry / r.file
-            if not path.is_file() or path.stat().st_size == 0:
-                return None
         if not renditions:
             return None
+        for r in renditions:
+            if (entry / r.file).stat().st_size == 0:
+                return None
     except (OSError, ValueError, TypeError):
         return None
     return ImageSet(job.panel_id, entry.name, bool(job.art_path), renditions, drawn=False)
@@ -218,74 +271,97 @@ def site_path(images: ImageSet, rendition: Rendition) -> str:
 
 def make_job(panel, art: Path | None, art_shown: str | None, width: int, height: int,
              fmt: str) -> ImageJob:
-    """The job for one model Panel, with the art hashed once."""
+    """The job for one model Panel: art hashed once and its header checked."""
     return ImageJob(panel_id=panel.id, number=panel.number, title=panel.title,
                     prompt=panel.prompt, art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
-                    width=width, height=height, fmt=fmt, mid_width=min(800, width))
+                    width=width, height=height, fmt=fmt, mid_width=min(800, width),
+                    art_size=art_size(art, art_shown or str(art)) if art else None)
 
 
 class Renderer:
-    """Runs jobs: cached ones inline, the rest on a process pool of every core."""
+    """Runs jobs: cache hits answered at once, the rest on a process per core."""
 
     def __init__(self, cache_dir: str | Path, workers: int | None = None):
         self.cache_dir = str(cache_dir)
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = max(1, workers or os.cpu_count() or 1)
         self._pool: Executor | None = None
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-                else "spawn"
-            ctx = multiprocessing.get_context(method)
-            if method == "forkserver":
-                ctx.set_forkserver_preload(["graphic_novel.images"])
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            # fork on Linux: fast, and the workers never re-import the caller's
+            # __main__ (forkserver and spawn do, which breaks unguarded scripts).
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             mp_context=multiprocessing.get_context(method))
         return self._pool
 
-    def submit(self, jobs: list[ImageJob]) -> dict[str, "Future[ImageSet] | ImageSet"]:
-        """Start every job; cache hits are answered at once, without a worker."""
-        out: dict[str, Future[ImageSet] | ImageSet] = {}
+    def start(self, jobs: list[ImageJob]) -> tuple[dict[str, ImageSet], dict[str, Future]]:
+        """Plan every job; start the missing ones. Returns (image sets, pending work).
+
+        The image sets are complete (sizes and file names) even for panels still
+        being drawn; ``finish`` waits for those.
+        """
+        sets: dict[str, ImageSet] = {}
+        pending: dict[str, Future] = {}
         missing = []
         for job in jobs:
             key = job.key()
             hit = read_entry(Path(self.cache_dir) / key, job)
             if hit is not None:
-                out[job.panel_id] = hit
+                sets[job.panel_id] = hit
             else:
+                sets[job.panel_id] = ImageSet(job.panel_id, key, bool(job.art_path), plan(job),
+                                              drawn=True)
                 missing.append(job)
-        if len(missing) == 1 or (missing and self.workers == 1):
+        if missing and (len(missing) == 1 or self.workers == 1):
             for job in missing:
-                future: Future[ImageSet] = Future()
+                future: Future = Future()
                 try:
                     future.set_result(render(job, self.cache_dir))
-                except Exception as exc:  # surfaced by collect()
+                except Exception as exc:  # reported by finish()
                     future.set_exception(exc)
-                out[job.panel_id] = future
+                pending[job.panel_id] = future
         elif missing:
             pool = self._executor()
             for job in missing:
-                out[job.panel_id] = pool.submit(render, job, self.cache_dir)
-        return out
+                pending[job.panel_id] = pool.submit(render, job, self.cache_dir)
+        return sets, pending
 
-    @staticmethod
-    def collect(pending: dict[str, "Future[ImageSet] | ImageSet"]) -> dict[str, ImageSet]:
-        results: dict[str, ImageSet] = {}
+    def finish(self, pending: dict[str, Future]) -> None:
         errors: list[StoryError] = []
-        for pid, item in pending.items():
-            if isinstance(item, ImageSet):
-                results[pid] = item
-                continue
+        for pid, future in pending.items():
             try:
-                results[pid] = item.result()
+                future.result()
             except StoryError as exc:
                 errors.append(exc)
+            except BrokenProcessPool:
+                self._pool = None
+                raise StoryError(None, "the image workers stopped unexpectedly (out of memory?); "
+                                       "run the build again, or set `concurrency: 1`.") from None
         if errors:
-            from .errors import StoryErrors
             raise StoryErrors(errors)
-        return results
+
+    def run(self, jobs: list[ImageJob]) -> dict[str, ImageSet]:
+        """start + finish, for callers that want the results at once."""
+        sets, pending = self.start(jobs)
+        self.finish(pending)
+        return {pid: (pending[pid].result() if pid in pending else s) for pid, s in sets.items()}
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: str | Path) -> int:
+    """Copy every rendition into the built site. Returns the bytes copied."""
+    total = 0
+    for images in sets.values():
+        for r in images.renditions:
+            src = file_of(cache_dir, images, r)
+            dest = Path(site_dir) / site_path(images, r)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            total += src.stat().st_size
+    return total

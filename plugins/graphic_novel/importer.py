@@ -65,7 +65,9 @@ Panels
   block with no image before it gets a panel of its own (id from the chapter
   file name) placed where the block was; an image with no prompt gets its
   alt text or heading as a stand-in prompt (noted), since the site needs
-  one. Details blocks whose summary is not about a prompt stay in the body.
+  one. Details blocks whose summary is not about a prompt stay in the body
+  as written (an image alone on a line in one is still made a panel, as the
+  site would read it as one).
 
   Panel title: the section's title, with " (2)", " (3)" for later panels in
   the same section. Alt text: the image's own alt text if it has one;
@@ -77,10 +79,12 @@ Panels
 
 Cover and narrative prompt
   The first image before the first section is the cover (its id is its
-  stem, e.g. ``cover``); a "Cover ... Prompt" block with no image makes a
+  stem, e.g. ``cover``), and the prompt block after it (before any other
+  image) is its prompt; a "Cover ... Prompt" block with no image makes a
   cover with id ``cover``. ``story.yaml`` names it as ``cover:``; without
   one there is no ``cover`` key. A block whose summary says "Narrative
-  Prompt" (anywhere) is ``narrative_prompt``; several are joined.
+  Prompt" (anywhere outside the references) is ``narrative_prompt``;
+  several are joined with a blank line (noted).
 
 References
   Each list item (``-``, ``*``, ``+`` or ``1.``/``1)``, any spacing) or
@@ -186,7 +190,7 @@ class ImportedStory:
 # --------------------------------------------------------------------------- patterns
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _IMAGE_START_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _DETAILS_OPEN_RE = re.compile(r"^\s*<details\b[^>]*>(?P<rest>.*)$", re.I)
@@ -230,9 +234,9 @@ SLUG_MAX = 40
 def _plain(text: str) -> str:
     """Markdown to one line of plain text (for alt text, titles, summaries)."""
     t = re.sub(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)", "", text)
-    t = re.sub(r"<[^>\n]*>", "", t)
-    t = re.sub(r"!\[([^\]\n]*)\]\([^)\n]*\)", r"\1", t)
-    t = re.sub(r"\[([^\]\n]*)\]\([^)\n]*\)", r"\1", t)
+    t = re.sub(r"<[^<>\n]*>", "", t)
+    t = re.sub(r"!\[([^\[\]\n]*)\]\([^()\n]*\)", r"\1", t)
+    t = re.sub(r"\[([^\[\]\n]*)\]\([^()\n]*\)", r"\1", t)
     t = re.sub(r"\*\*|__|\*|`", "", t)
     return " ".join(t.split())
 
@@ -291,6 +295,8 @@ def _unique(base: str, used: set[str]) -> str:
     if base not in used:
         return base
     n = 2
+    while f"{base}-{n + 63}" in used:  # many repeats of one name: skip ahead
+        n += 64
     while True:
         suffix = f"-{n}"
         cand = base[:100 - len(suffix)] + suffix
@@ -455,7 +461,11 @@ def _tokenize(lines: list[str], first_line: int, notes: list[str], source: str) 
             continue
         hm = _HEADING_RE.match(line)
         if hm:
-            text = re.sub(r"(?:^|[ \t]+)#+$", "", hm.group(2) or "").strip()
+            text = (hm.group(2) or "").rstrip(" \t")
+            closing = text.rstrip("#")  # an optional closing run of #s
+            if not closing or closing[-1] in " \t":
+                text = closing
+            text = text.strip()
             toks.append(_Tok("heading", no, raw=line, level=len(hm.group(1)), text=text))
             continue
         im = _IMAGE_START_RE.match(line)
@@ -739,19 +749,21 @@ def _parse(text: Any, source: str) -> ImportedStory:
     leftover: list[_Tok] = []
     cover_tok: _Tok | None = None
     cover_prompt: _Tok | None = None
-    for i, tok in enumerate(preamble):
+    image_after_cover = False
+    for tok in preamble:
         if tok.kind == "details" and tok.role == "narrative":
             add_narrative(tok)
         elif tok.kind == "image" and cover_tok is None:
             cover_tok = tok
         elif (tok.kind == "details" and tok.role in ("image", "cover") and cover_tok is not None
-              and cover_prompt is None and not any(t.kind == "image" for t in leftover)):
+              and cover_prompt is None and not image_after_cover):
             cover_prompt = tok
         elif tok.kind == "details" and tok.role == "cover" and cover_tok is None \
                 and cover_prompt is None:
             cover_prompt = tok
         else:
             leftover.append(tok)
+            image_after_cover = image_after_cover or tok.kind == "image"
     if cover_tok is not None or cover_prompt is not None:
         if cover_tok is not None:
             cid, name = _panel_id(cover_tok.src, used, notes, source, cover_tok.line)

@@ -6,6 +6,7 @@ SHA-256 of the id, never from Python's salted ``hash``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 
@@ -79,6 +80,31 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=8)
+def _ramp(width: int, height: int, direction: int) -> Image.Image:
+    """A diagonal 0-255 ramp; one of two directions, drawn once per process."""
+    ramp = Image.linear_gradient("L").rotate(45 if direction else -45, expand=True)
+    return ramp.resize((width, height))
+
+
+@functools.lru_cache(maxsize=4)
+def _halftone(width: int, height: int) -> Image.Image:
+    """Halftone dots growing toward the lower-left corner, as a paste mask.
+
+    The same for every panel of a size, so drawn once per process.
+    """
+    mask = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(mask)
+    step = int(36 * width / 1600) or 1
+    for y in range(step // 2, height, step):
+        for x in range(step // 2, int(width * 0.55), step):
+            t = max(0.0, 1 - (x / (width * 0.55)) * 0.9 - (1 - y / height) * 0.9)
+            r = t * step * 0.42
+            if r > 1.2:
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=70)
+    return mask
+
+
 def _starburst(cx: float, cy: float, r_out: float, r_in: float, points: int, turn: float):
     pts = []
     for i in range(points * 2):
@@ -106,8 +132,7 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
     s = width / 1600  # scale every measure from the 1600-px design
 
     # Diagonal two-colour gradient.
-    ramp = Image.linear_gradient("L").rotate(45 if seed[1] % 2 else -45, expand=True)
-    ramp = ramp.resize((width, height))
+    ramp = _ramp(width, height, seed[1] % 2)
     img = Image.composite(Image.new("RGB", (width, height), bottom),
                           Image.new("RGB", (width, height), top), ramp)
     draw = ImageDraw.Draw(img, "RGBA")
@@ -125,14 +150,7 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
                      fill=(255, 255, 255, 46))
     draw.ellipse([cx - 150 * s, cy - 150 * s, cx + 150 * s, cy + 150 * s], fill=burst + (200,))
 
-    # Halftone dots growing toward the lower-left corner.
-    step = int(36 * s) or 1
-    for y in range(step // 2, height, step):
-        for x in range(step // 2, int(width * 0.55), step):
-            t = max(0.0, 1 - (x / (width * 0.55)) * 0.9 - (1 - y / height) * 0.9)
-            r = t * step * 0.42
-            if r > 1.2:
-                draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 70))
+    img.paste((255, 255, 255), (0, 0), _halftone(width, height))
 
     # Title caption box across the top.
     title_font = _font(int(64 * s))

@@ -46,6 +46,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.story: Story | None = None
         self.images: dict[str, img.ImageSet] = {}
         self.ctx: pages.Context | None = None
+        self.pending: dict = {}
 
     # Defining on_startup keeps this object, and its worker pool, across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -95,30 +96,33 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             config.nav = pages.nav(story)
             self._nav_generated = True
 
-        # Draw or find every panel now, before MkDocs cleans site_dir, so a bad
-        # art file fails the build while the last good site is still in place.
+        # Plan every panel (art headers are checked here, before MkDocs cleans
+        # site_dir, so a broken art file leaves the last good site in place);
+        # drawing runs on worker processes while MkDocs renders the pages.
+        # MkDocs reuses this object across config loads (serve), so the pool
+        # must follow the config: a new cache_dir or concurrency, a new pool.
+        if self.renderer is not None and (self.renderer.cache_dir != str(cache_dir) or
+                                          self.renderer.workers != self.config.concurrency):
+            self.renderer.close()
+            self.renderer = None
         if self.renderer is None:
             self.renderer = img.Renderer(cache_dir, workers=self.config.concurrency)
-        jobs = []
-        for panel in story.panels.values():
-            art = story.art.get(panel.id)
-            shown = str(art.relative_to(story_dir.parent)) if art else None
-            jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
-                                     self.config.panel_height, self.config.image_format))
         try:
-            self.images = self.renderer.collect(self.renderer.submit(jobs))
+            jobs = []
+            for panel in story.panels.values():
+                art = story.art.get(panel.id)
+                shown = str(art.relative_to(story_dir.parent)) if art else None
+                jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
+                                         self.config.panel_height, self.config.image_format))
+            self.images, self.pending = self.renderer.start(jobs)
         except StoryError as exc:
+            self._stop_workers()
             raise PluginError(str(exc)) from None
-        finally:
-            if not self.serving:
-                self.renderer.close()
-                self.renderer = None
         self.story = story
 
     def on_files(self, files: Files, *, config) -> Files:
         if not self.config.enabled or self.story is None:
             return files
-        _, cache_dir = self._paths(config)
         ctx = pages.Context(self.story, self.images, config.use_directory_urls, config.site_url)
         self.ctx = ctx
         for uri, content in pages.all_pages(ctx).items():
@@ -127,10 +131,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 else InclusionLevel.UNDEFINED
             self._add(files, File.generated(config, uri, content=content, inclusion=inclusion))
         self._add(files, File.generated(config, pages.FEED_PATH, content=social.atom_feed(ctx)))
-        for images in self.images.values():
-            for r in images.renditions:
-                self._add(files, File.generated(config, img.site_path(images, r),
-                                                abs_src_path=str(img.file_of(cache_dir, images, r))))
         for kind, uri in ASSET_URIS.items():
             self._add(files, File.generated(config, uri,
                                             abs_src_path=str(ASSETS / Path(uri).name)))
@@ -165,9 +165,25 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             server.watch(str(story_dir))
         return server
 
+    def _stop_workers(self) -> None:
+        if self.renderer is not None and not self.serving:
+            self.renderer.close()
+            self.renderer = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_workers()
+
     def on_post_build(self, *, config) -> None:
         if not self.config.enabled or self.story is None:
             return
+        _, cache_dir = self._paths(config)
+        try:
+            self.renderer.finish(self.pending)
+        except StoryError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            self._stop_workers()
+        img.copy_into_site(cache_dir, self.images, config.site_dir)
         total = len(self.images)
         art = sum(1 for i in self.images.values() if i.is_art)
         drawn = sum(1 for i in self.images.values() if i.drawn)

@@ -1,0 +1,945 @@
+"""Benchmark: the plugin's builds against a plain Material build of the same story.
+
+Run it with ``python -m graphic_novel.bench`` (``make bench``). For each size
+(13, 200 and 1,000 chapters by default) it writes a synthetic story into a
+temporary folder and measures, in one run:
+
+- a cold build (empty image cache) and a warm build (cache full);
+- a rebuild after editing one chapter, and one after editing one prompt,
+  with the number of panels each redrew;
+- the anchor: a plain mkdocs-material build of the same chapter text with the
+  plugin's own 1600 px placeholders already in ``docs/images/`` -- one page
+  per chapter and an index page, the same theme, features and other plugins,
+  without graphic-novel. This is what an author would otherwise do by hand;
+- the peak memory of every build;
+- the time and bytes of one placeholder, and the bytes a reader downloads
+  for one chapter page beyond the theme's shared assets.
+
+How it measures
+---------------
+Every build is a fresh ``python -m mkdocs build -f <yml>`` subprocess (env
+``NO_MKDOCS_2_WARNING=1``; ``--strict`` for plugin builds), timed by wall
+clock from start to exit, so interpreter start-up and imports are counted for
+both sides alike. Builds run at MkDocs' default verbosity rather than ``-q``:
+``-q`` would hide the plugin's summary line ("N panels, ... (D made this
+build, C from cache)") from which the redrawn count D is read. The count is
+cross-checked against the cache entries that appeared during the build. The
+site folder is removed (untimed) before every build, plugin or plain.
+
+Memory is measured by polling ``/proc`` from a thread of this process every
+25 ms while the build runs: the build process and all its descendants (the
+forkserver and the drawing workers it forks) are found through the parent
+pids in ``/proc/*/stat``, and each one's ``VmHWM`` (its own peak resident set,
+kept by the kernel, so short spikes between polls are not missed) is read
+from ``/proc/<pid>/status``. Reported per build:
+
+- ``peak_mb``: the main build process's own peak. This is what is compared
+  with the plain build (which has no children);
+- ``worker_peak_mb``: the largest peak among its child processes, or None;
+- ``tree_peak_mb``: the largest sum of the current RSS of the whole tree seen
+  at one poll (an upper bound: pages shared after fork count once per process);
+- ``rusage_maxrss_mb``: ``ru_maxrss`` from ``wait4()`` on the build process, a
+  cross-check (the largest of the process and any descendants it reaped).
+
+Each measurement runs ``--repeat`` times (default 5 for <=13 chapters, 3 up to
+200, 2 above), interleaved (cold, warm, edit chapter, edit prompt, plain, then
+again), and reports the median with its spread (min-max). Ratios are of
+medians. Timings are wall-clock on a shared machine: other work on the same
+cores makes them noisy, so the load average is recorded before and after.
+
+Results are written as JSON (default ``bench-results/latest.json``). The run
+exits 0 whether or not targets pass (it is a report) and non-zero if a build
+fails, after showing that build's stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
+
+DEFAULT_SIZES = (13, 200, 1000)
+DRAW_SAMPLE = 20
+POLL_SECONDS = 0.025
+SUMMARY_RE = re.compile(r"graphic-novel: (\d+) panels, (\d+) with art, (\d+) placeholders "
+                        r"\((\d+) made this build, (\d+) from cache\)")
+
+# Targets (the issue's numbers).
+WARM_RATIO_MAX = 1.15
+COLD_RATIO_MAX_13 = 2.0
+COLD_1000_MAX_S = 90.0
+REDRAW_MAX = 1
+PLACEHOLDER_KB_MAX = 60
+PAGE_KB_MAX = 150
+MEM_RATIO_MAX = 1.3
+
+
+class BuildFailed(Exception):
+    def __init__(self, what: str, result: "BuildResult"):
+        super().__init__(what)
+        self.what = what
+        self.result = result
+
+
+def progress(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def default_repeat(size: int) -> int:
+    return 5 if size <= 13 else 3 if size <= 200 else 2
+
+
+# --------------------------------------------------------------------------
+# The synthetic story
+# --------------------------------------------------------------------------
+
+NAMES = ["Priya", "Marcus", "Sofia", "Kenji", "Amara", "Tomas", "Lena", "Ravi"]
+PLACES = ["harbour", "data hall", "rooftop garden", "night market", "lighthouse", "archive",
+          "train depot", "observatory", "workshop", "canteen", "server aisle", "boardroom",
+          "library", "greenhouse", "loading dock", "bridge", "museum", "ferry terminal"]
+THINGS = ["lantern", "ledger", "compass", "prototype", "map", "signal", "engine", "telescope",
+          "notebook", "clock", "kite", "radio", "blueprint", "circuit", "parcel", "key",
+          "banner", "drone", "satchel", "whiteboard", "cable", "tablet", "crate", "model"]
+ADJS = ["bright", "quiet", "restless", "golden", "patient", "enormous", "fragile", "stubborn",
+        "humming", "crowded", "careful", "sudden", "electric", "faded", "brave", "curious",
+        "hidden", "tangled", "polished", "distant", "warm", "cold", "sleepy", "urgent"]
+VERBS = ["studied", "carried", "unfolded", "tested", "repaired", "measured", "sketched",
+         "counted", "followed", "questioned", "rebuilt", "watched", "opened", "traced",
+         "weighed", "balanced", "sorted", "polished", "checked", "launched"]
+TIMES = ["By noon", "Just after dawn", "Later that evening", "Before anyone noticed",
+         "Within the hour", "On the third morning", "By the time the rain stopped",
+         "Somewhere past midnight", "At the end of the week", "For a long moment"]
+SAYS = ["said", "asked", "muttered", "replied", "laughed", "whispered", "added", "called"]
+UTTERANCES = [
+    "We have one chance to get the {thing} right, so let's not waste it",
+    "If the {thing} fails tonight, the whole {place} will know by breakfast",
+    "I measured it twice and the numbers still don't agree",
+    "Nobody said it would be easy, only that it would be worth it",
+    "Bring the {adj} {thing}, and bring the spare one too",
+    "That is either brilliant or the worst idea I've heard this year",
+    "Give me ten minutes and a clean whiteboard",
+    "The {place} was never built for this many people",
+    "How much does a {thing} like that cost, roughly",
+    "We should write this down before we forget how we did it",
+    "Is it supposed to make that noise",
+    "Trust the process, and check the process, and then check it again",
+]
+NARRATION = [
+    "{Name} {verb} the {adj} {thing} by the window of the {place}",
+    "The {place} smelled of coffee, warm dust and something {adj}",
+    "{Time}, the {thing} had become the most talked-about object in the {place}",
+    "Every few minutes someone stopped to look at the {thing}, then walked on a little faster",
+    "{Name} and {Name2} had argued about the {thing} for most of the afternoon",
+    "Outside, the {place} was {adj} in a way that made everyone lower their voices",
+    "The plan needed a {adj} {thing}, three signatures and more patience than anyone had",
+    "{Name} wrote the numbers on the back of a receipt and pushed it across the table",
+    "Nobody in the {place} had seen a {thing} quite so {adj} before",
+    "{Time}, {Name} {verb} the {thing} one last time and pronounced it ready",
+    "The {adj} light of the {place} fell across the desks in long stripes",
+    "It was not the first {thing} the team had built, but it was the first that worked",
+    "{Name2} kept a list of everything that could go wrong, and the list kept growing",
+    "Somewhere behind the {place}, a {thing} was beeping with {adj} persistence",
+    "The cost, when it finally arrived, had more zeros than {Name} had expected",
+]
+PROMPT_BITS = [
+    "{Name}, in the foreground, {verb} a {adj} {thing} with both hands",
+    "behind them the {place} stretches into the distance under a {adj} sky",
+    "{Name2} leans on a railing, grinning, a {thing} tucked under one arm",
+    "warm rim light from the left, soft gradients, clean confident ink outlines",
+    "a small glowing llama made of blue-violet light peeks out from behind a {thing}",
+    "a row of {adj} screens shows charts climbing from left to right",
+    "paper notes and sticky labels cover every surface",
+    "the composition leaves the upper third open for a caption box",
+    "expressive faces, a touch of humour, flat cel-shaded colour",
+    "the palette is sky blue, coral, sunny yellow and mint green with deep indigo shadows",
+    "small details reward a second look: a mug, a {thing}, a half-eaten sandwich",
+    "seen from a low angle so the {place} feels grand and a little absurd",
+]
+
+
+def _fill(rng: random.Random, template: str) -> str:
+    names = rng.sample(NAMES, 2)
+    return template.format(Name=names[0], Name2=names[1], place=rng.choice(PLACES),
+                           thing=rng.choice(THINGS), adj=rng.choice(ADJS),
+                           verb=rng.choice(VERBS), Time=rng.choice(TIMES))
+
+
+def _sentence(rng: random.Random) -> str:
+    return _fill(rng, rng.choice(NARRATION)) + "."
+
+
+def _dialogue(rng: random.Random) -> str:
+    first = _fill(rng, rng.choice(UTTERANCES))
+    who = rng.choice(NAMES)
+    mark = "?" if first.startswith(("How", "Is")) else ","
+    line = f'"{first}{mark}" {rng.choice(SAYS)} {who}.'
+    if rng.random() < 0.6:
+        line += f' "{_fill(rng, rng.choice(UTTERANCES))}."'
+    return line
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+@dataclass
+class ChapterSpec:
+    slug: str
+    title: str
+    summary: str
+    panel_id: str
+    panel_title: str
+    alt: str
+    prompt: str
+    body: str  # the text after the panel line, with [@id] citations
+
+
+@dataclass
+class StorySpec:
+    title: str
+    subtitle: str
+    author: str
+    style: str
+    narrative: str
+    cover_prompt: str
+    cover_alt: str
+    references: list[dict]
+    chapters: list[ChapterSpec] = field(default_factory=list)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _prompt(rng: random.Random, low: int = 100, high: int = 150) -> str:
+    target = rng.randint(low, high)
+    bits = ["A bright, colourful wide-landscape (16:9) graphic-novel drawing of the "
+            f"{rng.choice(PLACES)} at a {rng.choice(ADJS)} moment"]
+    pool: list[str] = []
+    while _words(". ".join(bits)) < target:
+        if not pool:
+            pool = rng.sample(PROMPT_BITS, len(PROMPT_BITS))
+        bits.append(_fill(rng, pool.pop()))
+    text = ". ".join(_cap(b) for b in bits) + "."
+    words = text.split()
+    if len(words) > high:
+        text = " ".join(words[:high]).rstrip(".,") + "."
+    # A little Markdown, as authors write it.
+    return text.replace(" glowing llama", " *glowing* llama", 1)
+
+
+def _chapter_text(rng: random.Random, ref_ids: list[str]) -> str:
+    target = rng.randint(450, 600)
+    paragraphs: list[str] = []
+    heading_done = False
+    while _words("\n".join(paragraphs)) < target:
+        if paragraphs and not heading_done and _words("\n".join(paragraphs)) > target / 2:
+            paragraphs.append(f"## The {rng.choice(ADJS)} {rng.choice(THINGS)}")
+            heading_done = True
+            continue
+        kind = rng.random()
+        if kind < 0.45:
+            paragraphs.append(" ".join(_sentence(rng) for _ in range(rng.randint(3, 5))))
+        elif kind < 0.9:
+            paragraphs.append(_dialogue(rng))
+        else:
+            paragraphs.append(_sentence(rng))
+    # Two or three citations, one of them sometimes a pair.
+    prose = [i for i, p in enumerate(paragraphs) if not p.startswith("#")]
+    for i in sorted(rng.sample(prose, min(len(prose), rng.randint(2, 3)))):
+        if rng.random() < 0.3:
+            a, b = rng.sample(ref_ids, 2)
+            cite = f"[@{a}; @{b}]"
+        else:
+            cite = f"[@{rng.choice(ref_ids)}]"
+        text = paragraphs[i]
+        cut = text.find(". ")
+        cut = cut if cut > 0 else len(text) - 1
+        paragraphs[i] = text[:cut] + f" {cite}" + text[cut:]
+    return "\n\n".join(paragraphs)
+
+
+def make_story(chapters: int) -> StorySpec:
+    """A deterministic story; the first N chapters are the same at every size."""
+    rng = random.Random("graphic-novel-bench")
+    references = []
+    for n in range(1, 16):
+        ref = {"id": f"ref-{n:02d}-{rng.choice(THINGS)}",
+               "title": f"The {rng.choice(ADJS)} {rng.choice(THINGS)}: a report on the "
+                        f"{rng.choice(PLACES)}",
+               "url": f"https://example.org/reports/{n}",
+               "publisher": rng.choice(["Example Press", "arXiv", "The Daily Ledger",
+                                        "Harbour Review"]),
+               "date": f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}"}
+        if n % 3:
+            ref["note"] = _sentence(rng)
+        references.append(ref)
+    ref_ids = [r["id"] for r in references]
+    spec = StorySpec(
+        title="The Benchmark Lighthouse",
+        subtitle="A synthetic story for measuring builds",
+        author="graphic-novel bench",
+        style=" ".join(_cap(_fill(rng, b)) + "." for b in rng.sample(PROMPT_BITS, 8)),
+        narrative="\n\n".join(_prompt(rng, 60, 90) for _ in range(3)),
+        cover_prompt=_prompt(rng),
+        cover_alt="The whole cast in front of the lighthouse at dusk, its lamp just lit.",
+        references=references)
+    width = max(2, len(str(chapters)))
+    for i in range(1, chapters + 1):
+        crng = random.Random(f"chapter-{i}")  # independent of the size
+        thing, adj = crng.choice(THINGS), crng.choice(ADJS)
+        title = f"The {adj.capitalize()} {thing.capitalize()}"
+        slug = f"{i:0{width}d}-the-{adj}-{thing}"
+        panel = f"{i:0{width}d}-{thing}"
+        spec.chapters.append(ChapterSpec(
+            slug=slug, title=title,
+            summary=_sentence(crng),
+            panel_id=panel,
+            panel_title=f"{crng.choice(NAMES)} and the {adj} {thing}",
+            alt=f"{_fill(crng, crng.choice(PROMPT_BITS)).capitalize()}.",
+            prompt=_prompt(crng),
+            body=_chapter_text(crng, ref_ids)))
+    return spec
+
+
+def _block(text: str, indent: int) -> str:
+    pad = " " * indent
+    out = []
+    for para in text.split("\n\n"):
+        out.extend(pad + line for line in textwrap.wrap(para, 78))
+        out.append("")
+    return "\n".join(out[:-1]) + "\n"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML
+
+
+THEME = """\
+theme:
+  name: material
+  features:
+    - navigation.footer
+    - navigation.instant
+    - navigation.instant.progress
+    - search.highlight
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      primary: indigo
+      accent: deep orange
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      primary: indigo
+      accent: amber
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
+
+markdown_extensions:
+  - tables
+  - attr_list
+  - md_in_html
+  - admonition
+  - pymdownx.details
+"""
+
+
+def write_prompts(root: Path, spec: StorySpec) -> None:
+    lines = ["style: >-", _block(spec.style, 2).rstrip("\n"),
+             "narrative_prompt: |", _block(spec.narrative, 2).rstrip("\n"), "panels:",
+             "  - id: cover", f"    title: {_q(spec.title)}", f"    alt: {_q(spec.cover_alt)}",
+             "    prompt: |", _block(spec.cover_prompt, 6).rstrip("\n")]
+    for ch in spec.chapters:
+        lines += [f"  - id: {ch.panel_id}", f"    title: {_q(ch.panel_title)}",
+                  f"    alt: {_q(ch.alt)}", "    prompt: |", _block(ch.prompt, 6).rstrip("\n")]
+    (root / "story" / "image_prompts.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def chapter_file(root: Path, ch: ChapterSpec) -> Path:
+    return root / "story" / "chapters" / f"{ch.slug}.md"
+
+
+def write_chapter(root: Path, ch: ChapterSpec) -> None:
+    text = (f"---\ntitle: {_q(ch.title)}\nsummary: {_q(ch.summary)}\n---\n\n"
+            f"![]({ch.panel_id}.png)\n\n{ch.body}\n")
+    chapter_file(root, ch).write_text(text, "utf-8")
+
+
+def write_plugin_project(root: Path, spec: StorySpec) -> None:
+    story = root / "story"
+    (story / "chapters").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(
+        f"site_name: {_q(spec.title)}\nsite_dir: site_build\ndocs_dir: docs\n\n{THEME}\n"
+        "plugins:\n  - search\n  - glightbox:\n      zoomable: true\n"
+        "      touchNavigation: false\n      loop: false\n"
+        "  - graphic-novel:\n      story_dir: story\n", "utf-8")
+    (story / "story.yaml").write_text(
+        f"title: {_q(spec.title)}\nsubtitle: {_q(spec.subtitle)}\n"
+        f"author: {_q(spec.author)}\ncover: cover\n", "utf-8")
+    refs = []
+    for ref in spec.references:
+        refs.append(f"- id: {ref['id']}")
+        refs += [f"  {k}: {_q(v)}" for k, v in ref.items() if k != "id"]
+        refs.append("")
+    (story / "references.yaml").write_text("\n".join(refs), "utf-8")
+    write_prompts(root, spec)
+    for ch in spec.chapters:
+        write_chapter(root, ch)
+
+
+def write_plain_project(root: Path, spec: StorySpec, site: Path) -> None:
+    """The same text and pictures as a hand-made Material site, without the plugin.
+
+    The pictures are the plugin's own 1600 px placeholders, from ``site``.
+    """
+    docs = root / "docs"
+    (docs / "images").mkdir(parents=True)
+    panels = site / "assets" / "panels"
+
+    def copy_full(panel_id: str) -> None:
+        found = sorted(panels.glob(f"{panel_id}-full-*.*"))
+        if not found:
+            raise SystemExit(f"bench: no full rendition of panel {panel_id} in {panels}")
+        shutil.copyfile(found[0], docs / "images" / f"{panel_id}{found[0].suffix}")
+
+    copy_full("cover")
+    ext = sorted(panels.glob("cover-full-*.*"))[0].suffix
+    (docs / "index.md").write_text(
+        f"# {spec.title}\n\n{spec.subtitle}\n\n![{spec.cover_alt}](images/cover{ext})\n\n"
+        f"[Start reading]({spec.chapters[0].slug}.md)\n", "utf-8")
+    nav = ["nav:", "  - Cover: index.md"]
+    for n, ch in enumerate(spec.chapters, start=1):
+        copy_full(ch.panel_id)
+        (docs / f"{ch.slug}.md").write_text(
+            f"# {ch.title}\n\n![{ch.alt}](images/{ch.panel_id}{ext})\n\n{ch.body}\n", "utf-8")
+        nav.append(f"  - {_q(f'{n}. {ch.title}')}: {ch.slug}.md")
+    (root / "mkdocs.yml").write_text(
+        f"site_name: {_q(spec.title)}\nsite_dir: site_build\ndocs_dir: docs\n\n{THEME}\n"
+        "plugins:\n  - search\n  - glightbox:\n      zoomable: true\n"
+        "      touchNavigation: false\n      loop: false\n\n" + "\n".join(nav) + "\n", "utf-8")
+
+
+# --------------------------------------------------------------------------
+# Running one build
+# --------------------------------------------------------------------------
+
+
+def _proc_table() -> dict[int, int]:
+    """pid -> parent pid, for every process."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        rest = stat[stat.rfind(b")") + 2:].split()
+        table[int(entry.name)] = int(rest[1])
+    return table
+
+
+def _mem_kb(pid: int) -> tuple[int, int] | None:
+    """(VmHWM, VmRSS) in kB, or None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    hwm = rss = None
+    for line in text.splitlines():
+        if line.startswith(b"VmHWM:"):
+            hwm = int(line.split()[1])
+        elif line.startswith(b"VmRSS:"):
+            rss = int(line.split()[1])
+    return (hwm, rss) if hwm is not None and rss is not None else None
+
+
+class TreeSampler(threading.Thread):
+    """Polls /proc for a process tree's memory until stopped."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root = root
+        self.stop_event = threading.Event()
+        self.hwm: dict[int, int] = {}
+        self.tree_peak = 0
+
+    def sample(self) -> None:
+        table = _proc_table()
+        children: dict[int, list[int]] = {}
+        for pid, ppid in table.items():
+            children.setdefault(ppid, []).append(pid)
+        todo, total = [self.root], 0
+        while todo:
+            pid = todo.pop()
+            mem = _mem_kb(pid)
+            if mem is not None:
+                self.hwm[pid] = max(self.hwm.get(pid, 0), mem[0])
+                total += mem[1]
+            todo.extend(children.get(pid, ()))
+        self.tree_peak = max(self.tree_peak, total)
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            self.sample()
+            self.stop_event.wait(POLL_SECONDS)
+
+
+@dataclass
+class BuildResult:
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float
+    worker_peak_mb: float | None
+    workers: int
+    tree_peak_mb: float
+    rusage_maxrss_mb: float
+    drawn: int | None = None  # D from the plugin's summary line
+    new_entries: int | None = None  # cache entries that appeared
+
+
+def run_build(project: Path, strict: bool) -> BuildResult:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml")]
+    if strict:
+        cmd.append("--strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    shutil.rmtree(project / "site_build", ignore_errors=True)
+    cache = project / ".cache" / "graphic-novel"
+    before = set(os.listdir(cache)) if cache.is_dir() else set()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stop_event.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    main_kb = sampler.hwm.get(proc.pid, 0)
+    others = [kb for pid, kb in sampler.hwm.items() if pid != proc.pid]
+    result = BuildResult(
+        seconds=seconds, returncode=proc.returncode, stdout=stdout, stderr=stderr,
+        peak_mb=main_kb / 1024, worker_peak_mb=max(others) / 1024 if others else None,
+        workers=len(others), tree_peak_mb=sampler.tree_peak / 1024,
+        rusage_maxrss_mb=usage.ru_maxrss / 1024)
+    m = SUMMARY_RE.search(stderr + stdout)
+    if m:
+        result.drawn = int(m.group(4))
+    if cache.is_dir():
+        result.new_entries = len([n for n in set(os.listdir(cache)) - before
+                                  if not n.startswith(".")])
+    return result
+
+
+# --------------------------------------------------------------------------
+# Statistics and per-size measurement
+# --------------------------------------------------------------------------
+
+
+def stats(values: list[float]) -> dict:
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None, "runs": []}
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": [round(v, 4) for v in values]}
+
+
+def summarise(results: list[BuildResult], plugin: bool) -> dict:
+    out = {
+        "seconds": stats([r.seconds for r in results]),
+        "peak_mb": stats([r.peak_mb for r in results]),
+        "worker_peak_mb": stats([r.worker_peak_mb for r in results]),
+        "tree_peak_mb": stats([r.tree_peak_mb for r in results]),
+        "rusage_maxrss_mb": stats([r.rusage_maxrss_mb for r in results]),
+        "child_processes": max(r.workers for r in results),
+    }
+    if plugin:
+        drawn = [r.drawn for r in results]
+        out["redrawn_runs"] = drawn
+        out["redrawn"] = max(d for d in drawn if d is not None) \
+            if any(d is not None for d in drawn) else None
+        out["new_cache_entries_runs"] = [r.new_entries for r in results]
+    return out
+
+
+class _PanelImg(HTMLParser):
+    """The first <img> inside a <figure class="gn-panel ...">."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.found: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "figure" and "gn-panel" in (a.get("class") or "").split():
+            self.depth += 1
+        elif tag == "img" and self.depth and self.found is None:
+            self.found = a
+
+    def handle_endtag(self, tag):
+        if tag == "figure" and self.depth:
+            self.depth -= 1
+
+
+def page_bytes(site: Path, slug: str) -> dict:
+    """A chapter page's HTML plus the panel image it loads (mid), or the 1600 px one."""
+    page = site / "chapters" / slug / "index.html"
+    html_text = page.read_text("utf-8")
+    parser = _PanelImg()
+    parser.feed(html_text)
+    if parser.found is None:
+        raise SystemExit(f"bench: no panel <img> in {page}")
+    src = parser.found["src"]
+    candidates = []
+    for part in (parser.found.get("srcset") or "").split(","):
+        bits = part.split()
+        if len(bits) == 2 and bits[1].endswith("w"):
+            candidates.append((int(bits[1][:-1]), bits[0]))
+    widest = max(candidates)[1] if candidates else src
+    html_size = page.stat().st_size
+    src_size = (page.parent / src).resolve().stat().st_size
+    wide_size = (page.parent / widest).resolve().stat().st_size
+    return {"chapter": slug, "html_bytes": html_size, "src": src, "src_bytes": src_size,
+            "srcset_widest": widest, "srcset_widest_bytes": wide_size,
+            "default_bytes": html_size + src_size, "with_full_bytes": html_size + wide_size}
+
+
+def placeholder_draws(story_dir: Path, sample: int) -> dict:
+    """Time images.render() for a sample of panels, each into a fresh cache."""
+    from . import images
+    from .loader import load_story
+
+    story = load_story(story_dir)
+    panels = list(story.panels.values())
+    step = max(1, len(panels) // sample)
+    chosen = panels[::step][:sample]
+    times = []
+    with tempfile.TemporaryDirectory(prefix="gn-bench-draw-") as tmp:
+        # One untimed draw first: fonts and the halftone mask load once per
+        # worker process; the figures below are the steady per-panel cost.
+        job = images.make_job(chosen[0], None, None, 1600, 900, "webp")
+        t0 = time.perf_counter()
+        images.render(job, str(Path(tmp) / "warmup"))
+        first_ms = (time.perf_counter() - t0) * 1000
+        for n, panel in enumerate(chosen):
+            job = images.make_job(panel, None, None, 1600, 900, "webp")
+            cache = str(Path(tmp) / f"c{n}")
+            t0 = time.perf_counter()
+            result = images.render(job, cache)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert result.drawn
+    out = stats(times)
+    out["n"] = len(times)
+    out["first_draw_ms"] = first_ms
+    return out
+
+
+def full_bytes(site: Path) -> dict:
+    sizes = [p.stat().st_size for p in (site / "assets" / "panels").glob("*-full-*.*")]
+    out = stats(sizes)
+    out["n"] = len(sizes)
+    out.pop("runs")
+    return out
+
+
+def measure_size(size: int, repeat: int, workdir: Path) -> dict:
+    progress(f"{size} chapters: writing the story ({repeat} repeat(s))")
+    spec = make_story(size)
+    proj = workdir / f"story-{size}"
+    plain = workdir / f"plain-{size}"
+    write_plugin_project(proj, spec)
+    cache = proj / ".cache" / "graphic-novel"
+    edited = spec.chapters[len(spec.chapters) // 2]
+    runs: dict[str, list[BuildResult]] = {k: [] for k in
+                                          ("cold", "warm", "edit_chapter", "edit_prompt", "plain")}
+
+    def build(kind: str, where: Path, strict: bool, rep: int) -> BuildResult:
+        result = run_build(where, strict)
+        if result.returncode != 0:
+            raise BuildFailed(f"{kind} build of {size} chapters (repeat {rep})", result)
+        runs[kind].append(result)
+        drawn = f", {result.drawn} drawn" if result.drawn is not None else ""
+        progress(f"{size} ch, repeat {rep}/{repeat}: {kind:<12} {result.seconds:7.2f} s, "
+                 f"peak {result.peak_mb:6.0f} MB{drawn}")
+        return result
+
+    for rep in range(1, repeat + 1):
+        shutil.rmtree(cache, ignore_errors=True)
+        build("cold", proj, True, rep)
+        if rep == 1:
+            write_plain_project(plain, spec, proj / "site_build")
+        build("warm", proj, True, rep)
+        path = chapter_file(proj, edited)
+        path.write_text(path.read_text("utf-8").rstrip("\n")
+                        + f"\n\n\"One more line,\" said Priya, for edit {rep}.\n", "utf-8")
+        build("edit_chapter", proj, True, rep)
+        edited.prompt = edited.prompt.rstrip(".") + f", and a {ADJS[rep % len(ADJS)]} edit {rep}."
+        write_prompts(proj, spec)
+        build("edit_prompt", proj, True, rep)
+        build("plain", plain, False, rep)
+
+    site = proj / "site_build"
+    progress(f"{size} chapters: timing placeholder draws")
+    draws = placeholder_draws(proj / "story", min(DRAW_SAMPLE, size + 1))
+    page = page_bytes(site, edited.slug)
+    plain_page = plain / "site_build" / edited.slug / "index.html"
+    plain_img = next((plain / "docs" / "images").glob(f"{edited.panel_id}.*"))
+    page["plain_html_bytes"] = plain_page.stat().st_size
+    page["plain_default_bytes"] = plain_page.stat().st_size + plain_img.stat().st_size
+
+    result = {"chapters": size, "panels": size + 1, "repeats": repeat,
+              "words": sum(_words(c.body) for c in spec.chapters),
+              "project": str(proj), "plain_project": str(plain)}
+    for kind, items in runs.items():
+        result[kind] = summarise(items, plugin=kind != "plain")
+    med = {k: result[k]["seconds"]["median"] for k in runs}
+    # The plugin's peak: its worst build kind (cold draws on workers; a single
+    # redrawn panel is drawn inline, in the main process).
+    plugin_kinds = ("cold", "warm", "edit_chapter", "edit_prompt")
+    plugin_peak_kind = max(plugin_kinds, key=lambda k: result[k]["peak_mb"]["median"])
+    plugin_peak = result[plugin_peak_kind]["peak_mb"]["median"]
+    plain_peak = result["plain"]["peak_mb"]["median"]
+    result["ratios"] = {
+        "warm_plain": med["warm"] / med["plain"],
+        "cold_plain": med["cold"] / med["plain"],
+        "edit_chapter_plain": med["edit_chapter"] / med["plain"],
+        "edit_prompt_plain": med["edit_prompt"] / med["plain"],
+        "mem_plugin_plain": plugin_peak / plain_peak,
+    }
+    result["plugin_peak_mb"] = plugin_peak
+    result["plugin_peak_kind"] = plugin_peak_kind
+    result["placeholder"] = {"draw_ms": draws, "full_bytes": full_bytes(site)}
+    result["chapter_page"] = page
+    return result
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def targets(sizes: dict[int, dict]) -> list[dict]:
+    out = []
+
+    def add(name: str, size: int | None, value, limit, ok: bool | None, unit: str = ""):
+        out.append({"name": name, "size": size, "value": value, "limit": limit, "unit": unit,
+                    "status": "SKIP" if ok is None else "PASS" if ok else "FAIL"})
+
+    for size, r in sizes.items():
+        ratio = r["ratios"]["warm_plain"]
+        add(f"warm build <= {WARM_RATIO_MAX}x plain ({size} ch)", size, ratio, WARM_RATIO_MAX,
+            ratio <= WARM_RATIO_MAX, "x")
+    if 13 in sizes:
+        ratio = sizes[13]["ratios"]["cold_plain"]
+        add(f"cold build <= {COLD_RATIO_MAX_13:g}x plain (13 ch)", 13, ratio, COLD_RATIO_MAX_13,
+            ratio <= COLD_RATIO_MAX_13, "x")
+    else:
+        add(f"cold build <= {COLD_RATIO_MAX_13:g}x plain (13 ch)", 13, None, COLD_RATIO_MAX_13,
+            None, "x")
+    cores = os.cpu_count()
+    if 1000 in sizes:
+        secs = sizes[1000]["cold"]["seconds"]["median"]
+        add(f"cold build of 1000 ch <= {COLD_1000_MAX_S:g} s on {cores} cores", 1000, secs,
+            COLD_1000_MAX_S, secs <= COLD_1000_MAX_S, "s")
+    else:
+        add(f"cold build of 1000 ch <= {COLD_1000_MAX_S:g} s on {cores} cores", 1000, None,
+            COLD_1000_MAX_S, None, "s")
+    for size, r in sizes.items():
+        for kind, what in (("edit_chapter", "chapter"), ("edit_prompt", "prompt")):
+            n = r[kind]["redrawn"]
+            add(f"editing one {what} redraws <= {REDRAW_MAX} panel ({size} ch)", size, n,
+                REDRAW_MAX, None if n is None else n <= REDRAW_MAX, "panels")
+    for size, r in sizes.items():
+        kb = r["placeholder"]["full_bytes"]["median"] / 1024
+        add(f"placeholder median <= {PLACEHOLDER_KB_MAX} KB ({size} ch)", size, kb,
+            PLACEHOLDER_KB_MAX, kb <= PLACEHOLDER_KB_MAX, "KB")
+    for size, r in sizes.items():
+        kb = r["chapter_page"]["default_bytes"] / 1024
+        add(f"chapter page + panel <= {PAGE_KB_MAX} KB beyond theme ({size} ch)", size, kb,
+            PAGE_KB_MAX, kb <= PAGE_KB_MAX, "KB")
+    for size, r in sizes.items():
+        ratio = r["ratios"]["mem_plugin_plain"]
+        add(f"peak memory <= {MEM_RATIO_MAX}x plain ({size} ch)", size, ratio, MEM_RATIO_MAX,
+            ratio <= MEM_RATIO_MAX, "x")
+    return out
+
+
+def _spread(s: dict, fmt: str = "{:.2f}") -> str:
+    if s["median"] is None:
+        return "-"
+    if s["min"] == s["max"]:
+        return fmt.format(s["median"])
+    return f"{fmt.format(s['median'])} ({fmt.format(s['min'])}-{fmt.format(s['max'])})"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = lambda cells: "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths)) + " |"
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def report(data: dict) -> str:
+    sizes = {int(k): v for k, v in data["sizes"].items()}
+    rows = []
+    for size, r in sizes.items():
+        def edit(kind: str) -> str:
+            return f"{_spread(r[kind]['seconds'])} ({r[kind]['redrawn']})"
+        rows.append([
+            str(size), _spread(r["cold"]["seconds"]), _spread(r["warm"]["seconds"]),
+            _spread(r["plain"]["seconds"]), f"{r['ratios']['warm_plain']:.2f}",
+            f"{r['ratios']['cold_plain']:.2f}", edit("edit_chapter"), edit("edit_prompt"),
+            f"{r['plugin_peak_mb']:.0f} ({r['plugin_peak_kind'].replace('edit_', 'edit ')})",
+            _spread(r["cold"]["worker_peak_mb"], "{:.0f}"),
+            _spread(r["plain"]["peak_mb"], "{:.0f}"), f"{r['ratios']['mem_plugin_plain']:.2f}",
+        ])
+    main = _table(["chapters", "cold s", "warm s", "plain s", "warm/plain", "cold/plain",
+                   "edit chapter s (redrawn)", "edit prompt s (redrawn)", "peak MB plugin",
+                   "peak MB workers", "peak MB plain", "mem ratio"], rows)
+    rows2 = []
+    for size, r in sizes.items():
+        d, b, p = r["placeholder"]["draw_ms"], r["placeholder"]["full_bytes"], r["chapter_page"]
+        rows2.append([str(size), f"{d['median']:.0f} / {d['max']:.0f}",
+                      f"{b['median'] / 1024:.1f} / {b['max'] / 1024:.1f}",
+                      f"{p['default_bytes'] / 1024:.1f} / {p['with_full_bytes'] / 1024:.1f}",
+                      f"{p['html_bytes'] / 1024:.1f}", f"{p['plain_default_bytes'] / 1024:.1f}"])
+    second = _table(["chapters", "draw ms (median/max)", "placeholder KB (median/max)",
+                     "chapter page KB (default/with 1600px)", "page HTML KB",
+                     "plain page+image KB"], rows2)
+    lines = []
+    for t in data["targets"]:
+        value = "n/a" if t["value"] is None else (
+            f"{t['value']:.2f}{t['unit']}" if isinstance(t["value"], float)
+            else f"{t['value']} {t['unit']}")
+        lines.append(f"  {t['status']:<4}  {t['name']}: {value}")
+    m = data["machine"]
+    head = (f"graphic-novel bench, {m['date']}, {m['cpu_count']} cores, Python {m['python']}, "
+            f"mkdocs {m['mkdocs']}, material {m['mkdocs-material']}, pillow {m['pillow']}; "
+            f"load {m['loadavg_before']} -> {m['loadavg_after']}")
+    note = ("s = wall seconds, median (min-max); peak MB = the main build process's own peak "
+            "RSS (plugin: the median of its worst build kind, named; workers: the cold build's "
+            "drawing processes, each); ratios are of medians.")
+    return "\n".join([head, "", main, "", note, "", second, "", "Targets:", *lines])
+
+
+def machine_facts() -> dict:
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "?"
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else None,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+        "pillow": version("pillow"),
+        "graphic-novel": version("graphic-novel"),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "loadavg_before": _loadavg(),
+    }
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m graphic_novel.bench",
+        description="Benchmark graphic-novel builds against a plain Material build.")
+    parser.add_argument("--sizes", help="comma-separated chapter counts (default 13,200,1000)")
+    parser.add_argument("--repeat", type=int, help="repeats per measurement (default: 5 for "
+                        "<=13 chapters, 3 up to 200, 2 above)")
+    parser.add_argument("--json", default="bench-results/latest.json",
+                        help="where to write the results (default bench-results/latest.json)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 3 chapters, 1 repeat (unless given)")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        try:
+            sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        except ValueError:
+            parser.error("--sizes takes comma-separated whole numbers, like 13,200,1000")
+    else:
+        sizes = [3] if args.quick else list(DEFAULT_SIZES)
+    if not sizes or any(s < 2 for s in sizes):
+        parser.error("every size must be at least 2 chapters")
+    repeat = args.repeat if args.repeat is not None else (1 if args.quick else None)
+    if repeat is not None and repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    machine = machine_facts()
+    workdir = Path(tempfile.mkdtemp(prefix="gn-bench-"))
+    progress(f"working in {workdir}; sizes {sizes}; {os.cpu_count()} cores; "
+             f"load {machine['loadavg_before']}")
+    results: dict[str, dict] = {}
+    try:
+        for size in sizes:
+            results[str(size)] = measure_size(size, repeat or default_repeat(size), workdir)
+    except BuildFailed as exc:
+        r = exc.result
+        print(f"bench: the {exc.what} failed (exit {r.returncode}):\n{r.stderr}{r.stdout}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            progress(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    machine["loadavg_after"] = _loadavg()
+    data = {"machine": machine,
+            "settings": {"sizes": sizes, "repeat": repeat, "poll_seconds": POLL_SECONDS,
+                         "draw_sample": DRAW_SAMPLE, "kept": str(workdir) if args.keep else None},
+            "sizes": results}
+    data["targets"] = targets({int(k): v for k, v in results.items()})
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    print(report(data))
+    print(f"\nResults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
