@@ -42,8 +42,9 @@ def test_chapter_says_chapter_n_of_m_and_labels_epilogue(built_mini):
     assert result.html(chapter_paths()[0]).select_one(".gn-kicker").get_text() == "Chapter 1 of 2"
     assert result.html(chapter_paths()[1]).select_one(".gn-kicker").get_text() == "Chapter 2 of 2"
     assert result.html(chapter_paths()[2]).select_one(".gn-kicker").get_text() == "Epilogue"
-    bar = result.html(chapter_paths()[1]).select_one(".gn-progress")
-    assert bar["aria-valuenow"] == "2" and bar["aria-valuemax"] == "3"
+    bar = result.html(chapter_paths()[1]).select_one("progress.gn-progress")
+    assert bar["value"] == "2" and bar["max"] == "3"
+    assert bar["aria-label"] == "Reading progress: page 2 of 3"
 
 
 def test_panels_have_alt_size_and_lazy_loading_after_first(built_mini):

@@ -220,13 +220,15 @@ def cmd_new(args) -> int:
 def cmd_import(args) -> int:
     from . import importer
 
+    notes: list[str] = []
     try:
-        written = importer.import_file(Path(args.answer), Path(args.story_dir), args.force)
+        written = importer.import_file(Path(args.answer), Path(args.story_dir), args.force,
+                                       notes=notes)
     except StoryError as exc:
         return _fail(exc)
     for path in written:
         print(f"created {path}")
-    for note in getattr(written, "notes", []) or []:
+    for note in notes:
         print(f"note: {note}")
     print(f"\nImported {len(written)} files into {args.story_dir}/. Preview with `make serve` "
           "or `mkdocs serve`.")

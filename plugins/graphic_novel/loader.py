@@ -324,7 +324,7 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
             pid = use.panel_id
             if pid not in panels:
                 if prompts_ok:
-                        col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
+                    col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
                                               f"add one with `- id: {pid}` and its prompt.", line)
                 continue
             if pid in used:

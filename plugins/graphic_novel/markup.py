@@ -20,7 +20,7 @@ IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 PANEL_LINE_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)\s*$"
 )
-CITE_RE = re.compile(r"\[(?P<body>@[^\]\n]*)\]")
+CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@[^\]\n]*)\]")  # \[@x] stays literal
 FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
 HEADING_RE = re.compile(r"^(#{1,6})(?=\s|$)")

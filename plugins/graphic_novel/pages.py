@@ -28,6 +28,42 @@ _PROMPT_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blo
                 "tr", "th", "td", "del", "sup", "sub"}
 
 
+# What a generated page may contain once rendered. Author HTML in chapters is
+# cut down to this; so is what other plugins add. <a> gets no title and no
+# data-title/description: GLightbox writes those into the page as HTML.
+_PAGE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "button", "caption", "cite", "code", "dd", "del",
+    "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "progress",
+    "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr",
+}
+_PAGE_ATTRS = {
+    "*": {"id", "class", "lang", "dir", "role", "hidden"},
+    "a": {"href", "target", "rel", "data-type", "data-alt", "data-width", "data-height"},
+    "abbr": {"title"}, "sup": {"title"}, "span": {"title"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "title", "loading", "decoding",
+            "fetchpriority"},
+    "button": {"type", "title", "data-clipboard-text"},
+    "details": {"open"},
+    "div": {"data-chapter", "data-position", "data-total", "data-label", "data-title"},
+    "figure": {"data-panel", "data-art"},
+    "input": {"type", "checked", "disabled"},
+    "li": {"value"}, "ol": {"start", "type", "reversed"},
+    "progress": {"max", "value"},
+    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align", "scope"},
+}
+
+
+def sanitize_page(html_text: str) -> str:
+    """Cut a rendered page body down to what a story page needs: no scripts,
+    no event handlers, no javascript: or data: URLs, no style."""
+    return nh3.clean(html_text, tags=_PAGE_TAGS, clean_content_tags={"script", "style"},
+                     attributes=_PAGE_ATTRS, generic_attribute_prefixes={"aria-"},
+                     url_schemes={"http", "https", "mailto"}, link_rel=None,
+                     strip_comments=True)
+
+
 def esc(text: str) -> str:
     return html.escape(text or "", quote=True)
 
@@ -97,7 +133,7 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
         f'<figure class="{css}" id="panel-{esc(panel.id)}" data-panel="{esc(panel.id)}" '
         f'data-art="{"art" if images.is_art else "placeholder"}">',
         f'<a class="gn-panel-link glightbox" href="{ctx.link(page_uri, site_path(images, full))}" '
-        f'data-type="image" data-title="{esc(panel.title)}" data-alt="{esc(panel.alt)}">'
+        f'data-type="image" data-alt="{esc(panel.alt)}">'
         f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
         f'sizes="(min-width: 76.25em) 56rem, 100vw" width="{full.width}" height="{full.height}" '
         f'alt="{esc(panel.alt)}" {loading} decoding="async"></a>',
@@ -128,7 +164,15 @@ def prompt_block(prompt: str, summary: str, block_id: str, extra: str = "") -> s
 
 
 def front_matter(**values) -> str:
-    # JSON is valid YAML and escapes everything an author could type.
+    """Front matter for a generated page; JSON is valid YAML and quotes anything.
+
+    ``title`` and ``description`` are HTML-escaped here: Material prints them
+    into the page (header, nav, footer, <title>, <meta content="...">) without
+    escaping, so an author's "<" or quote would otherwise become markup.
+    """
+    for key in ("title", "description"):
+        if values.get(key):
+            values[key] = html.escape(values[key], quote=True)
     lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()
                        if v not in (None, "")] + ["---", ""]
     return "\n".join(lines)
@@ -154,9 +198,10 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str, anchor_prefix: s
             ref = story.references[rid]
             counts[rid] = counts.get(rid, 0) + 1
             links.append(f'<a id="{esc(anchor_prefix)}cite-{esc(rid)}-{counts[rid]}" '
-                         f'href="{refs_url}#ref-{esc(rid)}" title="{esc(ref.title)}">'
-                         f'{ref.number}</a>')
-        return f'<sup class="gn-cite">[{", ".join(links)}]</sup>'
+                         f'href="{refs_url}#ref-{esc(rid)}" '
+                         f'aria-label="Reference {ref.number}: {esc(ref.title)}">{ref.number}</a>')
+        titles = "; ".join(esc(story.references[rid].title) for rid in use.ids)
+        return f'<sup class="gn-cite" title="{titles}">[{", ".join(links)}]</sup>'
 
     body, _, _ = markup.transform(chapter.body, on_panel, on_cite, shift_headings)
     return body
@@ -177,13 +222,14 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
         f'data-position="{chapter.position}" data-total="{total}" '
         f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
+        '<div class="gn-chapter-meta">',
         f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
-        f'<div class="gn-progress" role="progressbar" aria-label="Reading progress" '
-        f'aria-valuemin="0" aria-valuemax="{total}" aria-valuenow="{chapter.position}" '
-        f'aria-valuetext="Page {chapter.position} of {total}">'
-        f'<span style="width: {percent}%"></span></div>',
         prompts_toggle(),
+        "</div>",
+        f'<progress class="gn-progress" max="{total}" value="{chapter.position}" '
+        f'aria-label="Reading progress: page {chapter.position} of {total}">'
+        f'{percent}%</progress>',
         "</div>",
         "",
         f"# {esc_md_inline(chapter.title)}",
@@ -204,8 +250,8 @@ def one_page(ctx: Context) -> str:
     parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
     parts.append(f'<p class="gn-actions">{prompts_toggle()}</p>\n')
     for index, chapter in enumerate(story.chapters):
-        heading = (f"{chapter.label}: {chapter.title}" if chapter.kind != "chapter"
-                   or chapter.custom_label else f"Chapter {chapter.number}: {chapter.title}")
+        heading = nav_title(chapter) if chapter.kind != "chapter" or chapter.custom_label \
+            else f"Chapter {chapter.number}: {chapter.title}"
         parts.append(f'<section class="gn-onepage-chapter" markdown>\n\n'
                      f'## {esc_md_inline(heading)} {{ #{chapter.slug} }}\n')
         parts.append(chapter_body(ctx, chapter, uri, anchor_prefix=f"{chapter.slug}-",
@@ -246,9 +292,9 @@ def cover_page(ctx: Context) -> str:
         prompt = story.narrative_prompt or ""
         parts.append(prompt_block(prompt, "Show Narrative Prompt", "narrative-prompt", extra)
                      + "\n")
-        if story.cover:
-            parts.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
-                                      f"prompt-{story.cover.id}") + "\n")
+    if story.cover:
+        parts.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
+                                  f"prompt-{story.cover.id}") + "\n")
     parts.append('<h2 id="chapters">Chapters</h2>\n')
     parts.append(gallery(ctx, uri) + "\n")
     return "\n".join(parts)
@@ -308,13 +354,22 @@ def references_page(ctx: Context) -> str:
     return "\n".join(parts) + "\n"
 
 
+def nav_title(chapter: Chapter) -> str:
+    """"3. Title", "Epilogue: Title", or just the title when the label says the same."""
+    if chapter.kind == "chapter" and not chapter.custom_label:
+        return f"{chapter.number}. {chapter.title}"
+    label, title = chapter.label.strip().lower(), chapter.title.strip().lower()
+    if title == label or title.startswith(label + ":") or title.startswith(label + " "):
+        return chapter.title  # "Epilogue: The Legacy" needs no second "Epilogue"
+    return f"{chapter.label}: {chapter.title}"
+
+
 def nav(story: Story) -> list[dict[str, str]]:
     """The reading order, as an MkDocs nav."""
     items = [{"Cover": COVER_URI}]
     for chapter in story.chapters:
-        prefix = f"{chapter.number}. " if chapter.kind == "chapter" and not chapter.custom_label \
-            else f"{chapter.label}: "
-        items.append({prefix + chapter.title: chapter.src_uri})
+        # Escaped: Material prints nav titles as HTML.
+        items.append({html.escape(nav_title(chapter), quote=True): chapter.src_uri})
     items.append({"References": REFERENCES_URI})
     return items
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import images as img
@@ -145,6 +145,16 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if existing is not None:
             files.remove(existing)
         files.append(file)
+
+    @event_priority(-100)  # after every other plugin (glightbox adds its links first)
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self.enabled_for(page):
+            return pages.sanitize_page(html)
+        return html
+
+    def enabled_for(self, page) -> bool:
+        return (self.config.enabled and page.file.generated_by is not None
+                and page.file.generated_by.startswith("graphic-novel"))
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled or self.ctx is None:
