@@ -197,3 +197,23 @@ def test_exif_rotation_is_applied(project):
         assert im.size == (200, 400)
 
 
+
+
+def test_import_command_round_trip(tmp_path):
+    """Two commands from a chat answer to a strict build: import, then build."""
+    answer = Path(__file__).parent / "fixtures/import/shape_a.md"
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / "docs").mkdir()
+    (project / "mkdocs.yml").write_text("site_name: Imported\nsite_dir: site_build\n"
+                                        "theme:\n  name: material\nplugins:\n  - graphic-novel\n")
+    proc = subprocess.run([*CLI, "import", str(answer)], cwd=project, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "created story/image_prompts.yaml" in proc.stdout
+    again = subprocess.run([*CLI, "import", str(answer)], cwd=project, capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 1 and "already exists; nothing was written" in again.stderr
+    assert subprocess.run([*CLI, "check"], cwd=project, capture_output=True).returncode == 0
+    build(load_config(str(project / "mkdocs.yml"), strict=True))
+    assert (project / "site_build/index.html").is_file()

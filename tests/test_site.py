@@ -153,3 +153,31 @@ def test_no_directory_urls_links_still_resolve(project):
     src = soup.select_one("figure.gn-panel img")["src"]
     assert (project.site / "chapters" / src).resolve().is_file()
     assert re.search(r'href="chapters/01-storm.html"', (project.site / "index.html").read_text())
+
+
+def test_labels_are_not_repeated_in_nav_and_escaped_citations_stay_text(project):
+    project.edit("story/chapters/03-epilogue.md", "title: The Light Today",
+                 "title: \"Epilogue: The Light Today\"")
+    project.edit("story/chapters/03-epilogue.md", "The light still turns",
+                 "Write \\[@history] to cite. The light still turns")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    nav = [a.get_text(" ", strip=True) for a in
+           result.html("index.html").select("nav.md-nav--primary .md-nav__link")]
+    assert "Epilogue: The Light Today" in nav and not any(n.count("Epilogue") > 1 for n in nav)
+    page = result.html("chapters/03-epilogue/index.html")
+    assert "Write [@history] to cite." in page.select_one(".md-content").get_text()
+    assert len(page.select("sup.gn-cite")) == 1  # only the real citation
+    assert page.select_one(".gn-prompts-toggle") is None  # no panels, no prompt switch
+
+
+def test_cover_prompt_shows_without_a_narrative_prompt(project):
+    project.edit("story/image_prompts.yaml", "style: Bright, colourful wide-landscape drawing.\n"
+                 "narrative_prompt: |\n  Please write a **short** story about a lighthouse.\n", "")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    soup = result.html("index.html")
+    assert soup.select_one("details#narrative-prompt") is None
+    cover = soup.select_one("details#prompt-cover")
+    assert cover.summary.get_text() == "Show Cover Image Prompt"
+    assert "A lighthouse at dusk" in cover.get_text()

@@ -225,7 +225,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         '<div class="gn-chapter-meta">',
         f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
-        prompts_toggle(),
+        prompts_toggle() if chapter.panel_ids else "",
         "</div>",
         f'<progress class="gn-progress" max="{total}" value="{chapter.position}" '
         f'aria-label="Reading progress: page {chapter.position} of {total}">'
