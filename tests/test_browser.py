@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from browser import CHROMIUM_ARGS, SiteServer, chromium_path
 from conftest import make_project
 
-PAGES = ["", "chapters/01-storm/", "references/", "all/"]
+PAGES = ["", "chapters/01-storm/", "references/", "chapters/all/"]
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_copy_button_copies_exact_prompt(browser, site):
 def test_one_page_edition_holds_every_chapter_in_order(page, site):
     page.goto(site)
     page.locator("a.gn-onepage").click()
-    expect(page).to_have_url(site + "all/")
+    expect(page).to_have_url(site + "chapters/all/")
     headings = page.locator(".gn-onepage-chapter h2").all_inner_texts()
     assert [h.strip() for h in headings] == ["Chapter 1: The Storm", "Chapter 2: A New Lens",
                                              "Epilogue: The Light Today"]
@@ -194,7 +194,7 @@ def test_one_page_edition_holds_every_chapter_in_order(page, site):
 
 
 def test_print_hides_navigation_expands_prompts_and_keeps_panels_whole(page, site):
-    page.goto(site + "all/")
+    page.goto(site + "chapters/all/")
     page.emulate_media(media="print")
     assert not page.locator("header.md-header").is_visible()
     assert not page.locator(".gn-prompts-toggle").first.is_visible()

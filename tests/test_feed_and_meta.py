@@ -25,7 +25,7 @@ def test_chapter_has_open_graph_and_twitter_tags(built_mini):
 def test_every_page_links_the_feed(built_mini):
     _, result = built_mini
     for path in ["index.html", "chapters/01-storm/index.html", "references/index.html",
-                 "all/index.html", "404.html"]:
+                 "chapters/all/index.html", "404.html"]:
         link = result.html(path).select_one("link[rel=alternate][type='application/atom+xml']")
         assert link is not None, path
         assert link["href"] == "https://example.org/mini/feed.xml"

@@ -6,8 +6,10 @@ escaped where it lands in HTML; prompt Markdown is rendered and sanitised.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import re
 from dataclasses import dataclass
 
 
@@ -20,7 +22,9 @@ from .model import Chapter, Panel, Story
 
 COVER_URI = "index.md"
 REFERENCES_URI = "references.md"
-ONE_PAGE_URI = "all.md"
+ONE_PAGE_URI = "chapters/all.md"  # beside the chapters: their relative links work unchanged
+BODY_MARK = '<div class="gn-body-start"></div>'
+SLOT_RE = re.compile(r'<div class="gn-slot" data-chapter="([^"]+)"></div>')
 FEED_PATH = "feed.xml"
 
 _PROMPT_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
@@ -76,9 +80,13 @@ def esc_md_inline(text: str) -> str:
     return out
 
 
+_MD = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """An author's prompt as safe HTML (Markdown rendered, then sanitised)."""
-    raw = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    raw = _MD.reset().convert(text or "")
     return nh3.clean(raw, tags=_PROMPT_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
@@ -171,7 +179,7 @@ def front_matter(**values) -> str:
     escaping, so an author's "<" or quote would otherwise become markup.
     """
     for key in ("title", "description"):
-        if values.get(key):
+        if isinstance(values.get(key), str) and values[key]:
             values[key] = html.escape(values[key], quote=True)
     lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()
                        if v not in (None, "")] + ["---", ""]
@@ -234,31 +242,70 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         "",
         f"# {esc_md_inline(chapter.title)}",
         "",
+        BODY_MARK,  # where the one-page edition starts copying this chapter
+        "",
     ]
     return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n"
 
 
 def one_page(ctx: Context) -> str:
-    """The whole story on one page, for continuous scrolling and printing."""
+    """The whole story on one page, for continuous scrolling and printing.
+
+    Each chapter is a heading and an empty slot; :func:`fill_one_page` puts in
+    the chapter's HTML as rendered for its own page, so the Markdown is not
+    converted twice.
+    """
     story = ctx.story
-    uri = ONE_PAGE_URI
     parts = [front_matter(title=f"{story.title}: the whole story",
-                          description=story.subtitle or story.title),
+                          description=story.subtitle or story.title,
+                          search={"exclude": True}),  # the chapters are indexed already
              f"# {esc_md_inline(story.title)}", ""]
     if story.subtitle:
         parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
     parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
     parts.append(f'<p class="gn-actions">{prompts_toggle()}</p>\n')
-    for index, chapter in enumerate(story.chapters):
+    for chapter in story.chapters:
         heading = nav_title(chapter) if chapter.kind != "chapter" or chapter.custom_label \
             else f"Chapter {chapter.number}: {chapter.title}"
         parts.append(f'<section class="gn-onepage-chapter" markdown>\n\n'
-                     f'## {esc_md_inline(heading)} {{ #{chapter.slug} }}\n')
-        parts.append(chapter_body(ctx, chapter, uri, anchor_prefix=f"{chapter.slug}-",
-                                  shift_headings=1, eager_first=index == 0))
-        parts.append("\n</section>\n")
-    parts.append(f'<p><a href="{ctx.link(uri, REFERENCES_URI)}">References</a></p>\n')
+                     f'## {esc_md_inline(heading)} {{ #{chapter.slug} }}\n\n'
+                     f'<div class="gn-slot" data-chapter="{esc(chapter.slug)}"></div>\n\n'
+                     "</section>\n")
+    parts.append(f'<p><a href="{ctx.link(ONE_PAGE_URI, REFERENCES_URI)}">References</a></p>\n')
     return "\n".join(parts)
+
+
+_ID_RE = re.compile(r'\b(id|for)="([^"]+)"')
+_HASH_RE = re.compile(r'href="#([^"]+)"')
+_HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
+
+
+def fill_one_page(story: Story, page_html: str, rendered: dict[str, str]) -> str:
+    """Put each chapter's rendered body into its slot on the one-page edition.
+
+    Ids are prefixed with the chapter's slug (they repeat across chapters),
+    headings move down a level, and only the very first panel loads eagerly.
+    """
+    first = [True]
+    by_slug = {c.slug: c for c in story.chapters}
+
+    def fill(match: re.Match) -> str:
+        chapter = by_slug.get(html.unescape(match.group(1)))
+        body = rendered.get(chapter.src_uri, "") if chapter else ""
+        if BODY_MARK not in body:
+            return (f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
+                    if chapter else "")
+        body = body.split(BODY_MARK, 1)[1]
+        prefix = chapter.slug + "--"
+        body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
+        body = _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
+        body = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
+        if not first[0]:
+            body = body.replace('fetchpriority="high"', 'loading="lazy"')
+        first[0] = False
+        return body
+
+    return SLOT_RE.sub(fill, page_html)
 
 
 def cover_page(ctx: Context) -> str:

@@ -47,6 +47,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.images: dict[str, img.ImageSet] = {}
         self.ctx: pages.Context | None = None
         self.pending: dict = {}
+        self.rendered: dict[str, str] = {}
 
     # Defining on_startup keeps this object, and its worker pool, across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -125,6 +126,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return files
         ctx = pages.Context(self.story, self.images, config.use_directory_urls, config.site_url)
         self.ctx = ctx
+        self.rendered = {}
+        if any(c.src_uri == pages.ONE_PAGE_URI for c in self.story.chapters):
+            raise PluginError(f"{self.config.story_dir}/chapters/all.md: this name is taken by "
+                              "the one-page edition of the story; rename the chapter file.")
         for uri, content in pages.all_pages(ctx).items():
             # The one-page edition is linked from the cover, not a step of the paging.
             inclusion = InclusionLevel.NOT_IN_NAV if uri == pages.ONE_PAGE_URI \
@@ -148,8 +153,13 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     @event_priority(-100)  # after every other plugin (glightbox adds its links first)
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        if self.enabled_for(page):
-            return pages.sanitize_page(html)
+        if not self.enabled_for(page):
+            return html
+        html = pages.sanitize_page(html)
+        uri = page.file.src_uri
+        if uri == pages.ONE_PAGE_URI:
+            return pages.fill_one_page(self.story, html, self.rendered)
+        self.rendered[uri] = html  # the one-page edition reuses it
         return html
 
     def enabled_for(self, page) -> bool:
