@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Characters that would break the one-line message or fool a terminal: control
+# characters (a newline in an id, ANSI escapes), bidirectional overrides, and
+# the stand-ins Python uses for undecodable bytes in a file name.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                     "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _visible(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                       else f"\\x{ord(m.group()):02x}", text)
 
 
 class StoryError(Exception):
@@ -20,10 +32,10 @@ class StoryError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = self.path or "story"
+        where = _visible(self.path or "story")
         if self.line:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {_visible(self.message)}"
 
 
 class StoryErrors(StoryError):

@@ -158,41 +158,64 @@ def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
 
 
 def art_size(path: Path, shown: str) -> tuple[int, int]:
-    """Upright size of an art file from its header; refuses junk and bombs early."""
+    """Upright size of an art file from its header; refuses junk and bombs early.
+
+    Reads the whole file once more than the header: PNG and WebP checksums and
+    structure, and JPEG decoded at 1/8 size (a JPEG cut short has a perfect
+    header, and Pillow's ``verify`` does not look past it).
+    """
+    import warnings
+
+    too_large = "too large to process safely; scale it below 64 megapixels."
     try:
-        with Image.open(path) as im:
-            w, h = im.size
-            if w * h > MAX_ART_PIXELS:
-                raise StoryError(shown, f"the image is {w}x{h} pixels, too large to process "
-                                        "safely; scale it below 64 megapixels.")
-            if im.format not in ("PNG", "JPEG", "WEBP", "MPO"):
-                raise StoryError(shown, f"the file is {im.format or 'not an image'}, not PNG, "
-                                        "JPEG or WebP; export it again in one of those.")
-            orientation = im.getexif().get(EXIF_ORIENTATION, 1)
-        with Image.open(path) as im:
-            im.verify()  # reads the whole file: truncation and bad checksums show here
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+                fmt = im.format
+                if w * h > MAX_ART_PIXELS:
+                    raise StoryError(shown, f"the image is {w}x{h} pixels, {too_large}")
+                if fmt not in ("PNG", "JPEG", "WEBP", "MPO"):
+                    raise StoryError(shown, f"the file is {fmt or 'not an image'}, not PNG, "
+                                            "JPEG or WebP; export it again in one of those.")
+                orientation = im.getexif().get(EXIF_ORIENTATION, 1)
+            with Image.open(path) as im:
+                im.verify()  # reads the whole file: truncation and bad checksums show here
+            if fmt in ("JPEG", "MPO"):
+                with Image.open(path) as im:
+                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
+                    im.load()  # every byte decoded, 1/64 of the pixels made
     except StoryError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-            Image.DecompressionBombError, TypeError, IndexError, KeyError) as exc:
+    except (Image.DecompressionBombError, MemoryError):
+        raise StoryError(shown, f"the image is {too_large}") from None
+    except Exception as exc:  # noqa: BLE001 - any decoder failure: the same problem to the author
         raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
                                 "); export it again as PNG, JPEG or WebP.") from None
+    if not isinstance(orientation, int):
+        orientation = 1
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
 def _open_art(job: ImageJob) -> Image.Image:
+    import warnings
+
     shown = job.art_shown or job.art_path
     try:
-        with Image.open(job.art_path) as probe:
-            probe.load()
-            img = ImageOps.exif_transpose(probe)
-            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-                rgba = img.convert("RGBA")
-                img = Image.new("RGB", rgba.size, "white")
-                img.paste(rgba, mask=rgba.getchannel("A"))
-            return img.convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-            Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(job.art_path) as probe:
+                probe.load()
+                img = ImageOps.exif_transpose(probe)
+                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                    rgba = img.convert("RGBA")
+                    img = Image.new("RGB", rgba.size, "white")
+                    img.paste(rgba, mask=rgba.getchannel("A"))
+                return img.convert("RGB")
+    except (Image.DecompressionBombError, MemoryError):
+        raise StoryError(shown, "the image is too large to process safely; scale it below 64 "
+                                "megapixels.") from None
+    except Exception as exc:  # noqa: BLE001 - runs in a worker: only StoryError may leave
         raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
                                 "); export it again as PNG, JPEG or WebP.") from None
 
@@ -272,11 +295,12 @@ def site_path(images: ImageSet, rendition: Rendition) -> str:
 def make_job(panel, art: Path | None, art_shown: str | None, width: int, height: int,
              fmt: str) -> ImageJob:
     """The job for one model Panel: art hashed once and its header checked."""
+    size = art_size(art, art_shown or str(art)) if art else None  # refuse junk before hashing
     return ImageJob(panel_id=panel.id, number=panel.number, title=panel.title,
                     prompt=panel.prompt, art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
                     width=width, height=height, fmt=fmt, mid_width=min(800, width),
-                    art_size=art_size(art, art_shown or str(art)) if art else None)
+                    art_size=size)
 
 
 class Renderer:

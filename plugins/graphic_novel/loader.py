@@ -10,7 +10,7 @@ from typing import Any
 from . import markup
 from .errors import StoryError, StoryErrors
 from .model import CHAPTER_KINDS, Chapter, Citation, Panel, Reference, Story
-from .yamlio import LineDict, parse_yaml, read_text
+from .yamlio import LineDict, LineList, parse_yaml, read_text
 
 ART_EXTS = (".png", ".jpg", ".jpeg", ".webp")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -28,6 +28,10 @@ class _Collector:
 
     def __init__(self, root: Path):
         self.root = root
+        try:
+            self.real_root = root.resolve()
+        except (OSError, RuntimeError):
+            self.real_root = root.absolute()
         self.errors: list[StoryError] = []
         self.warnings: list[str] = []
 
@@ -48,6 +52,21 @@ class _Collector:
         self.warnings.append(str(StoryError(self.shown(path), message, line)))
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, in an author's words."""
+    if isinstance(value, bool):
+        return "yes/no value"
+    if isinstance(value, dict):
+        return "mapping (`key: value` lines)"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary value"
+    if isinstance(value, (set, frozenset)):
+        return "set"
+    return type(value).__name__
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -64,8 +83,9 @@ def _field(col: _Collector, path: Path, entry: LineDict, key: str, required: boo
         return None
     value = _text(entry[key])
     if value is None:
-        col.error(path, f"`{key}` of {what} must be text, not a "
-                        f"{type(entry[key]).__name__}.", entry.line_of(key))
+        col.error(path, f"`{key}` of {what} must be text, not a {_kind(entry[key])}; write "
+                        "plain text (in quotes if it starts with [ or { or is yes/no).",
+                  entry.line_of(key))
     elif required and not value:
         col.error(path, f"`{key}` of {what} is empty; write it.", entry.line_of(key))
     return value
@@ -78,10 +98,47 @@ def _unknown_keys(col: _Collector, path: Path, entry: LineDict, allowed: set[str
                             f"{', '.join(sorted(allowed))}.", entry.line_of(key))
 
 
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link that loops (RuntimeError before Python 3.13)
+        return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real = _resolved(path)
+    return real is not None and real.is_relative_to(root)
+
+
+def _readable(col: _Collector, path: Path, what: str = "file") -> bool:
+    """Whether ``path`` may be read: inside the story after following links, and a plain file.
+
+    A story is read from story/ only: a link leading elsewhere (to a secret, a
+    file of another project) is refused rather than published.
+    """
+    real = _resolved(path)
+    folder = col.root.name or "story"
+    if real is None:
+        col.error(path, f"this {what} is a link that leads back to itself; replace it with the "
+                        "real file.")
+        return False
+    if not real.is_relative_to(col.real_root):
+        col.error(path, f"this {what} is a link to a place outside {folder}/; copy the file "
+                        f"into {folder}/ instead.")
+        return False
+    if real.exists() and not real.is_file() and not real.is_dir():
+        col.error(path, f"this {what} is not a regular file (a pipe or device); replace it "
+                        "with a normal file.")
+        return False
+    return True
+
+
 def _load_yaml_file(col: _Collector, path: Path, optional: bool) -> Any:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if not optional:
             col.error(path, "this file is missing; create it (see README: story layout).")
+        return None
+    if not _readable(col, path):
         return None
     try:
         return parse_yaml(read_text(path, col.shown(path)), col.shown(path))
@@ -109,6 +166,7 @@ def _load_meta(col: _Collector, root: Path, default_title: str) -> dict:
         col.error(path, "expected `title: ...`, `subtitle: ...` and the like at the top level.", 1)
         return meta
     _unknown_keys(col, path, data, STORY_KEYS, "story.yaml")
+    meta["cover_line"] = data.line_of("cover")
     for key in STORY_KEYS:
         value = _field(col, path, data, key, required=(key == "title"), what="the story")
         if value is not None:
@@ -121,6 +179,9 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
     data = _load_yaml_file(col, path, optional=False)
     panels: dict[str, Panel] = {}
     if data is None:
+        if path.exists() and not col.failed(path):
+            col.error(path, "the file is empty; add `panels:` with one `- id: ...` entry per "
+                            "panel (see README), or `panels: []` for a story without pictures.")
         return "", "", panels
     if not isinstance(data, LineDict):
         col.error(path, "expected `style:`, `narrative_prompt:` and `panels:` at the top level.", 1)
@@ -137,8 +198,10 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
         return style, narrative, panels
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, LineDict):
+            line = entries.line_of(index - 1) if isinstance(entries, LineList) \
+                else data.line_of("panels")
             col.error(path, f"panel entry {index} must be a mapping like `- id: ...` with "
-                            "`title`, `alt` and `prompt`.", data.line_of("panels"))
+                            "`title`, `alt` and `prompt`.", line)
             continue
         _unknown_keys(col, path, entry, PANEL_KEYS, f"panel entry {index}")
         pid = _field(col, path, entry, "id", True, f"panel entry {index}")
@@ -170,7 +233,9 @@ def _load_references(col: _Collector, root: Path) -> dict[str, Reference]:
         return refs
     for index, entry in enumerate(data, start=1):
         if not isinstance(entry, LineDict):
-            col.error(path, f"reference {index} must be a mapping like `- id: ...` with `title`.")
+            line = data.line_of(index - 1) if isinstance(data, LineList) else None
+            col.error(path, f"reference {index} must be a mapping like `- id: ...` with `title`.",
+                      line)
             continue
         _unknown_keys(col, path, entry, REF_KEYS, f"reference {index}")
         rid = _field(col, path, entry, "id", True, f"reference {index}")
@@ -215,29 +280,49 @@ def _split_front_matter(col: _Collector, path: Path, text: str) -> tuple[LineDic
 
 
 def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
-    try:
-        text = read_text(path, col.shown(path))
-    except StoryError as exc:
-        col.errors.append(exc)
-        return None
     slug = path.stem
     if not markup.ID_RE.match(slug):
         col.error(path, "rename this chapter file: use letters, digits, '-' and '_' only, "
                         "like `03-the-gpu-hunt.md`.")
         return None
+    if not _readable(col, path, "chapter file"):
+        return None
+    if path.is_dir():
+        col.error(path, "this is a folder, not a chapter file; rename it so it does not end "
+                        "in `.md`, or remove it.")
+        return None
+    try:
+        text = read_text(path, col.shown(path))
+    except StoryError as exc:
+        col.errors.append(exc)
+        return None
+    if not text.strip():
+        col.error(path, "the chapter file is empty; start it with front matter (`---`, "
+                        "`title: ...`, `---`) and its text, or delete it.")
+        return None
     meta, body, body_line = _split_front_matter(col, path, text)
     if meta is None:
         if not FRONT_MATTER_RE.match(text):
-            col.error(path, "the chapter has no title; start the file with front matter:"
-                            " `---`, `title: ...`, `---`.", 1)
+            if re.match(r"---[ \t]*\n", text):
+                col.error(path, "the front matter that starts on line 1 is not closed; add a "
+                                "`---` line after its last `key: value` line.", 1)
+            else:
+                col.error(path, "the chapter has no title; start the file with front matter:"
+                                " `---`, `title: ...`, `---`.", 1)
         return None
     title = _field(col, path, meta, "title", False, "the chapter")
     if not title:
-        if "title" not in meta or not meta.get("title"):
+        # None with a value present: _field has said it is not text. Otherwise
+        # missing, empty or blank ("  "): a chapter may not vanish without a word.
+        if title == "" or meta.get("title") in (None, ""):
             col.error(path, "the chapter has no title; add `title: ...` to its front matter.",
-                      meta.line or 2)
+                      meta.line_of("title") if "title" in meta else (meta.line or 2))
         return None
-    kind = _text(meta.get("kind")) or "chapter"
+    kind = _text(meta.get("kind"))
+    if kind is None and meta.get("kind") is not None:
+        col.error(path, f"`kind` must be one of {', '.join(CHAPTER_KINDS)}, not a "
+                        f"{_kind(meta['kind'])}.", meta.line_of("kind"))
+    kind = kind or "chapter"
     if kind not in CHAPTER_KINDS:
         col.error(path, f"`kind: {kind}` is not known; use one of {', '.join(CHAPTER_KINDS)}.",
                   meta.line_of("kind"))
@@ -253,27 +338,36 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
                    updated=path.stat().st_mtime)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
-
 def _load_art(col: _Collector, root: Path) -> dict[str, Path]:
     art_dir = root / "art"
     art: dict[str, Path] = {}
     if not art_dir.is_dir():
         return art
+    if not _inside(art_dir, col.real_root):
+        folder = root.name or "story"
+        col.error(art_dir, f"this folder is a link to a place outside {folder}/; move the art "
+                           f"into {folder}/art/ instead.")
+        return art
     for path in sorted(art_dir.iterdir()):
         if path.name.startswith(".") or path.suffix.lower() not in ART_EXTS:
             continue
-        if path.is_symlink() and not _inside(path, root):
-            col.error(path, "this art file is a link to a place outside story/; copy the image "
-                            "into story/art/ instead.")
+        if path.is_symlink() and not _inside(path, col.real_root):
+            folder = root.name or "story"
+            if _resolved(path) is None:
+                col.error(path, "this art file is a link that leads back to itself; replace it "
+                                "with the image.")
+            else:
+                col.error(path, f"this art file is a link to a place outside {folder}/; copy "
+                                f"the image into {folder}/art/ instead.")
             continue
         if not path.is_file():
+            continue
+        try:
+            with open(path, "rb"):
+                pass  # art is read later, by workers: an unreadable file is said here
+        except OSError as exc:
+            col.error(path, f"cannot read the file ({exc.strerror or exc.__class__.__name__}); "
+                            "check its permissions.")
             continue
         pid = path.stem
         if pid in art:
@@ -284,10 +378,57 @@ def _load_art(col: _Collector, root: Path) -> dict[str, Path]:
     return art
 
 
+def _chapter_paths(col: _Collector, chapter_dir: Path) -> list[Path]:
+    """The chapter files in file-name order; names that would go wrong are errors."""
+    if not chapter_dir.is_dir():
+        return []
+    if not _inside(chapter_dir, col.real_root):
+        folder = col.root.name or "story"
+        col.error(chapter_dir, f"this folder is a link to a place outside {folder}/; move the "
+                               f"chapters into {folder}/chapters/ instead.")
+        return []
+    paths = []
+    seen: dict[str, Path] = {}
+    for path in sorted(chapter_dir.iterdir()):
+        name = path.name
+        if name.startswith("."):
+            continue  # editor lock and swap files
+        if name.lower().endswith(".md") and not name.endswith(".md"):
+            col.error(path, f"chapter files must end in `.md` in lower case; rename it to "
+                            f"`{name[:-3]}.md`.")
+            continue
+        if not name.endswith(".md"):
+            continue
+        folded = path.stem.casefold()
+        if folded in seen:
+            col.error(path, f"this name differs from {seen[folded].name} only in upper and lower "
+                            "case; the two pages would be one on macOS and Windows, so rename "
+                            "one.")
+            continue
+        seen[folded] = path
+        paths.append(path)
+    return paths
+
+
 def load_story(root: str | Path, *, include_drafts: bool = False,
                default_title: str = "Untitled story") -> Story:
     """Load and validate ``root`` (the story/ folder). Raises StoryErrors."""
     root = Path(root)
+    try:
+        return _load_story(root, include_drafts, default_title)
+    except OSError as exc:
+        # Files are read with their own messages above; this is for the rest
+        # (a folder that may not be listed, a file that vanished mid-read).
+        where = Path(exc.filename) if exc.filename else root
+        try:
+            where = where.relative_to(root.parent)
+        except ValueError:
+            pass
+        raise StoryError(where, f"cannot read this ({exc.strerror or exc.__class__.__name__}); "
+                                "check that it exists and that you may read it.") from None
+
+
+def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
     col = _Collector(root)
     if not root.is_dir():
         raise StoryError(root, "the story folder does not exist; create it or set `story_dir` "
@@ -298,12 +439,12 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
     art = _load_art(col, root)
 
     chapter_dir = root / "chapters"
-    paths = sorted(p for p in chapter_dir.glob("*.md")) if chapter_dir.is_dir() else []
-    if not paths:
+    paths = _chapter_paths(col, chapter_dir)
+    if not paths and not col.failed(chapter_dir):
         col.error(chapter_dir, "there are no chapters; add a Markdown file such as "
                                "`01-beginning.md` with a `title` in its front matter.")
-    chapters = [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
-    chapters = [c for c in chapters if include_drafts or not c.draft]
+    loaded = [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
+    chapters = [c for c in loaded if include_drafts or not c.draft]
 
     # A file that did not parse cannot vouch for ids: skip checks against it.
     prompts_ok = not col.failed(root / "image_prompts.yaml")
@@ -313,15 +454,21 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
     if cover and prompts_ok:
         if cover not in panels:
             col.error(root / "story.yaml", f"the cover panel '{cover}' has no entry in "
-                                           "image_prompts.yaml; add one with that id.")
+                                           "image_prompts.yaml; add one with that id.",
+                      meta.get("cover_line"))
         else:
-            used[cover] = (root / "story.yaml", 0)
+            used[cover] = (root / "story.yaml", meta.get("cover_line") or 0)
 
     for chapter in chapters:
         _, panel_uses, cite_uses = markup.transform(chapter.body)
         for use in panel_uses:
             line = chapter.body_line + use.line - 1
             pid = use.panel_id
+            if not markup.ID_RE.match(pid):
+                col.error(chapter.source, f"the image `{use.src}` is alone on its line, so it is "
+                                          f"read as a panel, but '{pid}' is not a panel id; name "
+                                          "it after a panel, like `![](03-gpu-hall.png)`.", line)
+                continue
             if pid not in panels:
                 if prompts_ok:
                     col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
@@ -363,12 +510,10 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
         panel = panels[pid]
         ordered[pid] = Panel(panel.id, panel.title, panel.alt, panel.prompt, panel.source,
                              panel.line, number=n if cover in used else n + 1)
-    drafted = set()
-    if not include_drafts:
-        for p in paths:
-            if p.stem not in {c.slug for c in chapters}:
-                drafted.update(markup.panel_id_from_src(u.src) for u in
-                               markup.transform(p.read_text("utf-8", "replace"))[1])
+    drafted = set()  # panels placed in drafts left out of this build: not "unused"
+    for chapter in loaded:
+        if chapter.draft and not include_drafts:
+            drafted.update(u.panel_id for u in markup.transform(chapter.body)[1])
     for pid, panel in panels.items():
         if pid not in used and pid not in drafted:
             col.warn(panel.source, f"panel '{pid}' has a prompt but no chapter uses it; place it "

@@ -20,7 +20,11 @@ IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 PANEL_LINE_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)\s*$"
 )
-CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@[^\]\n]*)\]")  # \[@x] stays literal
+# \[@x] stays literal. The body holds no "[", written or as an entity: "[@[@x]"
+# is text followed by the citation [@x], and stays so once that citation is
+# escaped as "&#91;@x]" (as the importer does). Stopping at "[" also keeps a long
+# line of "[@[@[@..." linear instead of scanning to the line's end from each "[".
+CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@(?:[^\[\]\n&]|&(?!#91;|#x5[bB];|lbrack;))*)\]")
 FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
 HEADING_RE = re.compile(r"^(#{1,6})(?=\s|$)")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import StoryError
+
+MAX_DEPTH = 64  # a story needs four levels; deeper nesting is a mistake (or an attack)
 
 
 class LineDict(dict):
@@ -20,8 +23,56 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+class LineList(list):
+    """A list that knows the line it starts on, and each item's line."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    source = "story"
+    line_offset = 0
+    _depth = 0
+
+    def _line(self, node_or_mark) -> int:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        return mark.line + 1 + self.line_offset
+
+    def compose_node(self, parent, index):
+        # The composer recurses once per level of nesting: cap it, so deep
+        # nesting is a clear message with a line, not a RecursionError.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise StoryError(self.source, f"the YAML is nested more than {MAX_DEPTH} levels "
+                                              "deep here; flatten it (a story needs four).",
+                                 self._line(self.peek_event()))
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        # Aliases can nest without nesting the text (`b: &b [*a]`, `c: [*b]`...).
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise StoryError(self.source, f"the YAML is nested more than {MAX_DEPTH} levels "
+                                              "deep here (through aliases); flatten it.",
+                                 self._line(node))
+            return super().construct_object(node, deep=deep)
+        except (StoryError, yaml.YAMLError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - `!!timestamp` alone raises AttributeError
+            # A value YAML's own constructors choke on: `!!int x`, `!!timestamp 2023-13-45`...
+            reason = str(exc).split("\n")[0][:80] or exc.__class__.__name__
+            raise StoryError(self.source, f"this value cannot be read ({reason}); put it in "
+                                          "quotes to keep it as text.", self._line(node)) from None
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -34,7 +85,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise StoryError(loader.source, "a key here is not plain text; use `name: value`.",
                              key_node.start_mark.line + 1 + loader.line_offset)
-        key = str(key)
+        # as written: `yes:` stays "yes", `~:` stays "~"
+        key = _whole_characters(loader, key_node, key_node.value)
         if key in out:
             raise StoryError(loader.source, f"the key '{key}' appears twice in one entry; keep one.",
                              key_node.start_mark.line + 1 + loader.line_offset)
@@ -43,7 +95,50 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return out
 
 
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList()
+    out.line = loader._line(node)
+    out.item_lines = [loader._line(item) for item in node.value]
+    out.extend(loader.construct_object(item, deep=True) for item in node.value)
+    return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(loader: _Loader, node, text: str) -> str:
+    """Join escaped surrogate pairs ("\\ud83d\\ude00", as JSON writes an emoji) into
+    the character; refuse a lone half, which no file can hold."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeError:
+        raise StoryError(loader.source, "a \\u escape here is half of a character (a lone "
+                                        "surrogate); write the character itself, or both "
+                                        "halves.", loader._line(node)) from None
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return _whole_characters(loader, node, yaml.SafeLoader.construct_yaml_str(loader, node))
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        value = yaml.SafeLoader.construct_yaml_int(loader, node)
+        str(value)  # Python refuses to print ints of more than 4300 digits
+    except ValueError as exc:
+        if "digits" not in str(exc):
+            raise  # `!!int abc`: construct_object explains it
+        raise StoryError(loader.source, "this number has too many digits to read; put it in "
+                                        "quotes to keep it as text.", loader._line(node)) from None
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 # Dates stay text: "2023-07-18" is what the author wrote, not a datetime.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -53,41 +148,71 @@ _Loader.yaml_implicit_resolvers = {
 
 def _hint(problem: str) -> str:
     p = problem or ""
-    if "\\t" in p or "tab" in p:
+    if "'\\t'" in p or re.search(r"\btabs?\b", p):
         return "YAML indentation must use spaces, not tabs."
+    if "recursive" in p:
+        return "an alias refers to the entry it is in; remove the loop."
     if "while scanning a quoted scalar" in p:
         return "a quoted text is not closed; add the closing quote."
     if "flow sequence" in p or "flow mapping" in p:
         return "a [ or { is not closed; close it, or put the text in quotes."
     if "mapping values are not allowed" in p:
-        return "a value contains ': ' ; put the value in quotes or use a `|` block."
+        return ("a value contains ': ', or the line is indented too far; put the value in "
+                "quotes (or use a `|` block), or line it up with the line above.")
+    if "found '<scalar>'" in p:
+        return ("text follows a closing quote, or the indentation is off; quote the whole "
+                "value, or line up entries of the same list or mapping.")
     if "did not find expected key" in p or "expected <block end>" in p:
         return "the indentation is off; line up entries of the same list or mapping."
+    if "that cannot start any token" in p:
+        return "a value cannot start with this character; put the value in quotes."
+    if "undefined alias" in p:
+        return "a value starting with * is read as a YAML alias; put the value in quotes."
+    if "found another document" in p:
+        return "a `---` line starts a second document; remove it (one document per file)."
     return "fix the YAML syntax here."
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def parse_yaml(text: str, source: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text; raise StoryError with file and line on any mistake."""
-    loader = _Loader(text)
-    loader.source = str(source)
-    loader.line_offset = line_offset
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks every character here
+        loader.source = str(source)
+        loader.line_offset = line_offset
         return loader.get_single_data()
     except StoryError:
         raise
+    except yaml.reader.ReaderError as exc:
+        line = text[: max(0, exc.position)].count("\n") + 1 + line_offset
+        char = exc.character if isinstance(exc.character, int) else \
+            ord(str(exc.character)[:1] or "\0")
+        raise StoryError(source, f"the character U+{char:04X} is not allowed in YAML (a control "
+                                 "character, often pasted in by accident); delete it.",
+                         line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and "stream end" in f"{exc.problem} {exc.context}".replace(
                 "end of stream", "stream end"):
             mark = exc.context_mark  # where the unclosed thing began, not the end of file
+        if exc.context_mark and "while parsing a flow" in (exc.context or ""):
+            mark = exc.context_mark  # an unclosed [ or {: the line that opened it
         line = (mark.line + 1 + line_offset) if mark else None
         problem = (exc.problem or "") + " " + (exc.context or "")
-        raise StoryError(source, f"YAML syntax error ({(exc.problem or 'invalid').strip()}): {_hint(problem)}",
-                         line) from None
+        raise StoryError(source, f"YAML syntax error ({_one_line(exc.problem or 'invalid')}): "
+                                 f"{_hint(problem)}", line) from None
     except yaml.YAMLError as exc:
-        raise StoryError(source, f"YAML error: {exc}") from None
+        raise StoryError(source, f"YAML error ({_one_line(exc)}); fix the YAML syntax.") from None
+    except RecursionError:
+        raise StoryError(source, "the YAML is nested too deeply to read; flatten it.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_text(path: Path, display: str | Path | None = None) -> str:
@@ -96,10 +221,12 @@ def read_text(path: Path, display: str | Path | None = None) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise StoryError(shown, f"cannot read the file ({exc.strerror}).") from None
+        raise StoryError(shown, f"cannot read the file ({exc.strerror or exc.__class__.__name__})."
+                         ) from None
     if b"\x00" in raw:
-        raise StoryError(shown, "this is not a text file (it contains NUL bytes); "
-                                "save it as UTF-8 text.")
+        hint = (" (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else
+                " (it contains NUL bytes)")
+        raise StoryError(shown, f"this is not a text file{hint}; save it as UTF-8 text.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
