@@ -21,6 +21,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _processes_with(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
 def _wait_for(url: str, needle: str, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     body = ""
@@ -55,6 +67,11 @@ def test_serve_reloads_on_chapter_prompt_and_art_edits(project):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    # No worker of the killed server lives on.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _processes_with(f"127.0.0.1:{port}"):
+        time.sleep(0.3)
+    assert not _processes_with(f"127.0.0.1:{port}")
     log = log_path.read_text()
     assert "Traceback" not in log
     # The first build drew all four; each rebuild remade only what changed.

@@ -303,6 +303,20 @@ def make_job(panel, art: Path | None, art_shown: str | None, width: int, height:
                     art_size=size)
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the build process is gone (killed, not shut down),
+    instead of waiting on its queue for ever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class Renderer:
     """Runs jobs: cache hits answered at once, the rest on a process per core."""
 
@@ -317,7 +331,8 @@ class Renderer:
             # __main__ (forkserver and spawn do, which breaks unguarded scripts).
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                             mp_context=multiprocessing.get_context(method))
+                                             mp_context=multiprocessing.get_context(method),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))
         return self._pool
 
     def start(self, jobs: list[ImageJob]) -> tuple[dict[str, ImageSet], dict[str, Future]]:

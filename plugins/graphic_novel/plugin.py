@@ -49,7 +49,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.pending: dict = {}
         self.rendered: dict[str, str] = {}
 
-    # Defining on_startup keeps this object, and its worker pool, across serve rebuilds.
+    # Defining on_startup keeps this object (and what it learned) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
@@ -100,12 +100,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         # Plan every panel (art headers are checked here, before MkDocs cleans
         # site_dir, so a broken art file leaves the last good site in place);
         # drawing runs on worker processes while MkDocs renders the pages.
-        # MkDocs reuses this object across config loads (serve), so the pool
-        # must follow the config: a new cache_dir or concurrency, a new pool.
-        if self.renderer is not None and (self.renderer.cache_dir != str(cache_dir) or
-                                          self.renderer.workers != self.config.concurrency):
-            self.renderer.close()
-            self.renderer = None
         if self.renderer is None:
             self.renderer = img.Renderer(cache_dir, workers=self.config.concurrency)
         try:
@@ -186,7 +180,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         return server
 
     def _stop_workers(self) -> None:
-        if self.renderer is not None and not self.serving:
+        # After every build, serve included: idle workers would outlive a killed
+        # `mkdocs serve`, and a fresh fork costs milliseconds.
+        if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
 
