@@ -353,7 +353,7 @@ class Renderer:
                 sets[job.panel_id] = ImageSet(job.panel_id, key, bool(job.art_path), plan(job),
                                               drawn=True)
                 missing.append(job)
-        if missing and (len(missing) == 1 or self.workers == 1):
+        if missing and self.workers == 1:  # concurrency: 1 asks for no worker processes
             for job in missing:
                 future: Future = Future()
                 try:
@@ -394,13 +394,27 @@ class Renderer:
 
 
 def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: str | Path) -> int:
-    """Copy every rendition into the built site. Returns the bytes copied."""
+    """Put every rendition into the built site. Returns the bytes placed.
+
+    Cache entries never change once written (their name is their content's
+    hash), so a hard link serves as well as a copy at a fraction of the cost;
+    across file systems, or where links are refused, the file is copied.
+    """
     total = 0
+    made: set[Path] = set()
     for images in sets.values():
         for r in images.renditions:
             src = file_of(cache_dir, images, r)
             dest = Path(site_dir) / site_path(images, r)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            try:
+                os.link(src, dest)
+            except FileExistsError:
+                dest.unlink()
+                shutil.copyfile(src, dest)
+            except OSError:
+                shutil.copyfile(src, dest)
             total += src.stat().st_size
     return total
