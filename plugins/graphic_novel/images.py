@@ -32,7 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError, __version__ as PIL_VERS
 from .errors import StoryError, StoryErrors
 from .placeholder import DRAW_VERSION, draw_placeholder
 
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 THUMB_WIDTH = 480
 SOCIAL_WIDTH = 1200  # share previews as JPEG, which every link-preview crawler reads
 MAX_ART_PIXELS = 64_000_000  # refuse decompression bombs well before Pillow's own limit
@@ -154,7 +154,22 @@ def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
         img.save(buf, "PNG", compress_level=6)
     else:
         img.save(buf, "WEBP", quality=80, method=4)
+        if _few_colours(img):
+            # Flat-colour art (line art, cel shading) is smaller lossless, and sharper.
+            lossless = io.BytesIO()
+            paletted = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                    dither=Image.Dither.NONE)
+            paletted.convert("RGB").save(lossless, "WEBP", lossless=True, quality=60, method=1)
+            if lossless.tell() < buf.tell():
+                return lossless.getvalue()
     return buf.getvalue()
+
+
+def _few_colours(img: Image.Image) -> bool:
+    """Whether art looks flat-coloured: at most 4,096 colours in a small copy."""
+    small = img.copy()
+    small.thumbnail((200, 200), Image.Resampling.NEAREST)
+    return small.getcolors(4096) is not None
 
 
 def art_size(path: Path, shown: str) -> tuple[int, int]:
