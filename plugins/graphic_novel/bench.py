@@ -74,6 +74,8 @@ from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 
+from .scaffold import MKDOCS_YML, THEME_YML
+
 DEFAULT_SIZES = (13, 200, 1000)
 DRAW_SAMPLE = 20
 POLL_SECONDS = 0.025
@@ -331,39 +333,6 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # JSON strings are valid YAML
 
 
-THEME = """\
-theme:
-  name: material
-  features:
-    - navigation.footer
-    - navigation.instant
-    - navigation.instant.progress
-    - search.highlight
-  palette:
-    - media: "(prefers-color-scheme: light)"
-      scheme: default
-      primary: indigo
-      accent: deep orange
-      toggle:
-        icon: material/weather-night
-        name: Switch to dark mode
-    - media: "(prefers-color-scheme: dark)"
-      scheme: slate
-      primary: indigo
-      accent: amber
-      toggle:
-        icon: material/weather-sunny
-        name: Switch to light mode
-
-markdown_extensions:
-  - tables
-  - attr_list
-  - md_in_html
-  - admonition
-  - pymdownx.details
-"""
-
-
 def write_prompts(root: Path, spec: StorySpec) -> None:
     lines = ["style: >-", _block(spec.style, 2).rstrip("\n"),
              "narrative_prompt: |", _block(spec.narrative, 2).rstrip("\n"), "panels:",
@@ -390,10 +359,7 @@ def write_plugin_project(root: Path, spec: StorySpec) -> None:
     (story / "chapters").mkdir(parents=True)
     (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(
-        f"site_name: {_q(spec.title)}\nsite_dir: site_build\ndocs_dir: docs\n\n{THEME}\n"
-        "plugins:\n  - search\n  - glightbox:\n      zoomable: true\n"
-        "      touchNavigation: false\n      loop: false\n"
-        "  - graphic-novel:\n      story_dir: story\n", "utf-8")
+        MKDOCS_YML.format(title=_q(spec.title)), "utf-8")
     (story / "story.yaml").write_text(
         f"title: {_q(spec.title)}\nsubtitle: {_q(spec.subtitle)}\n"
         f"author: {_q(spec.author)}\ncover: cover\n", "utf-8")
@@ -435,7 +401,7 @@ def write_plain_project(root: Path, spec: StorySpec, site: Path) -> None:
             f"# {ch.title}\n\n![{ch.alt}](images/{ch.panel_id}{ext})\n\n{ch.body}\n", "utf-8")
         nav.append(f"  - {_q(f'{n}. {ch.title}')}: {ch.slug}.md")
     (root / "mkdocs.yml").write_text(
-        f"site_name: {_q(spec.title)}\nsite_dir: site_build\ndocs_dir: docs\n\n{THEME}\n"
+        f"site_name: {_q(spec.title)}\nsite_dir: site_build\ndocs_dir: docs\n\n{THEME_YML}\n"
         "plugins:\n  - search\n  - glightbox:\n      zoomable: true\n"
         "      touchNavigation: false\n      loop: false\n\n" + "\n".join(nav) + "\n", "utf-8")
 
