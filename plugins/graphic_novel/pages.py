@@ -312,7 +312,8 @@ def cover_page(ctx: Context) -> str:
     story = ctx.story
     uri = COVER_URI
     first_page = story.chapters[0] if story.chapters else None
-    parts = [front_matter(title=story.title, description=story.subtitle, hide=["toc"]),
+    # No meta title: Material would print "Title - Site name" on the homepage.
+    parts = [front_matter(description=story.subtitle, hide=["toc"]),
              f"# {esc_md_inline(story.title)}", ""]
     if story.subtitle:
         parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
