@@ -39,7 +39,7 @@ def test_bench_quick_run_writes_a_complete_report(tmp_path):
     assert size["chapters"] == 3 and size["panels"] == 4 and size["repeats"] == 1
     for kind in BUILD_KINDS:
         m = size[kind]
-        for key in ("seconds", "peak_mb", "tree_peak_mb", "rusage_maxrss_mb"):
+        for key in ("seconds", "cpu_s", "peak_mb", "tree_peak_mb", "rusage_maxrss_mb"):
             assert _positive(m[key]["median"]), (kind, key, m[key])
             assert m[key]["min"] <= m[key]["median"] <= m[key]["max"]
             assert len(m[key]["runs"]) == 1

@@ -28,7 +28,7 @@ site folder is removed (untimed) before every build, plugin or plain.
 
 Memory is measured by polling ``/proc`` from a thread of this process every
 25 ms while the build runs: the build process and all its descendants (the
-forkserver and the drawing workers it forks) are found through the parent
+drawing workers, and a forkserver if the pool uses one) are found through the parent
 pids in ``/proc/*/stat``, and each one's ``VmHWM`` (its own peak resident set,
 kept by the kernel, so short spikes between polls are not missed) is read
 from ``/proc/<pid>/status``. Reported per build:
@@ -40,6 +40,9 @@ from ``/proc/<pid>/status``. Reported per build:
   at one poll (an upper bound: pages shared after fork count once per process);
 - ``rusage_maxrss_mb``: ``ru_maxrss`` from ``wait4()`` on the build process, a
   cross-check (the largest of the process and any descendants it reaped).
+
+``cpu_s`` (JSON only) is the user + system time from the same ``wait4()``,
+drawing workers included: steadier than wall time when the cores are shared.
 
 Each measurement runs ``--repeat`` times (default 5 for <=13 chapters, 3 up to
 200, 2 above), interleaved (cold, warm, edit chapter, edit prompt, plain, then
@@ -485,6 +488,7 @@ class BuildResult:
     workers: int
     tree_peak_mb: float
     rusage_maxrss_mb: float
+    cpu_s: float  # user + system, of the build and the children it reaped (the workers)
     drawn: int | None = None  # D from the plugin's summary line
     new_entries: int | None = None  # cache entries that appeared
 
@@ -518,7 +522,7 @@ def run_build(project: Path, strict: bool) -> BuildResult:
         seconds=seconds, returncode=proc.returncode, stdout=stdout, stderr=stderr,
         peak_mb=main_kb / 1024, worker_peak_mb=max(others) / 1024 if others else None,
         workers=len(others), tree_peak_mb=sampler.tree_peak / 1024,
-        rusage_maxrss_mb=usage.ru_maxrss / 1024)
+        rusage_maxrss_mb=usage.ru_maxrss / 1024, cpu_s=usage.ru_utime + usage.ru_stime)
     m = SUMMARY_RE.search(stderr + stdout)
     if m:
         result.drawn = int(m.group(4))
@@ -544,6 +548,7 @@ def stats(values: list[float]) -> dict:
 def summarise(results: list[BuildResult], plugin: bool) -> dict:
     out = {
         "seconds": stats([r.seconds for r in results]),
+        "cpu_s": stats([r.cpu_s for r in results]),
         "peak_mb": stats([r.peak_mb for r in results]),
         "worker_peak_mb": stats([r.worker_peak_mb for r in results]),
         "tree_peak_mb": stats([r.tree_peak_mb for r in results]),
@@ -782,7 +787,7 @@ def report(data: dict) -> str:
     rows = []
     for size, r in sizes.items():
         def edit(kind: str) -> str:
-            return f"{_spread(r[kind]['seconds'])} ({r[kind]['redrawn']})"
+            return f"{_spread(r[kind]['seconds'])} [{r[kind]['redrawn']}]"
         rows.append([
             str(size), _spread(r["cold"]["seconds"]), _spread(r["warm"]["seconds"]),
             _spread(r["plain"]["seconds"]), f"{r['ratios']['warm_plain']:.2f}",
@@ -792,7 +797,7 @@ def report(data: dict) -> str:
             _spread(r["plain"]["peak_mb"], "{:.0f}"), f"{r['ratios']['mem_plugin_plain']:.2f}",
         ])
     main = _table(["chapters", "cold s", "warm s", "plain s", "warm/plain", "cold/plain",
-                   "edit chapter s (redrawn)", "edit prompt s (redrawn)", "peak MB plugin",
+                   "edit chapter s [redrawn]", "edit prompt s [redrawn]", "peak MB plugin",
                    "peak MB workers", "peak MB plain", "mem ratio"], rows)
     rows2 = []
     for size, r in sizes.items():
