@@ -38,8 +38,10 @@ from ``/proc/<pid>/status``. Reported per build:
 - ``worker_peak_mb``: the largest peak among its child processes, or None;
 - ``tree_peak_mb``: the largest sum of the current RSS of the whole tree seen
   at one poll (an upper bound: pages shared after fork count once per process);
-- ``rusage_maxrss_mb``: ``ru_maxrss`` from ``wait4()`` on the build process, a
-  cross-check (the largest of the process and any descendants it reaped).
+- ``rusage_maxrss_mb``: ``ru_maxrss`` from ``wait4()`` on the build process, kept
+  only as a cross-check: it is the largest of the process and any descendants it
+  reaped, and Linux also counts the forked copy of this (bench) process from
+  before ``exec``, so it can read high once the bench itself has grown.
 
 ``cpu_s`` (JSON only) is the user + system time from the same ``wait4()``,
 drawing workers included: steadier than wall time when the cores are shared.
