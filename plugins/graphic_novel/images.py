@@ -32,7 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError, __version__ as PIL_VERS
 from .errors import StoryError, StoryErrors
 from .placeholder import DRAW_VERSION, draw_placeholder
 
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 THUMB_WIDTH = 480
 SOCIAL_WIDTH = 1200  # share previews as JPEG, which every link-preview crawler reads
 MAX_ART_PIXELS = 64_000_000  # refuse decompression bombs well before Pillow's own limit
@@ -149,7 +149,7 @@ def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
         if fmt == "png":
             paletted.save(buf, "PNG", compress_level=6)
         else:
-            paletted.convert("RGB").save(buf, "WEBP", lossless=True, quality=60, method=1)
+            paletted.convert("RGB").save(buf, "WEBP", lossless=True, quality=10, method=1)
     elif fmt == "png":
         img.save(buf, "PNG", compress_level=6)
     else:
@@ -235,12 +235,13 @@ def _open_art(job: ImageJob) -> Image.Image:
                                 "); export it again as PNG, JPEG or WebP.") from None
 
 
-def _resize(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+def _resize(img: Image.Image, size: tuple[int, int],
+            resample: Image.Resampling = Image.Resampling.LANCZOS) -> Image.Image:
     if img.size == size:
         return img
     if img.width == 2 * size[0] and img.height == 2 * size[1]:
         return img.reduce(2)  # exact halving: a box filter, several times faster
-    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return img.resize(size, resample, reducing_gap=2.0)
 
 
 def render(job: ImageJob, cache_dir: str) -> ImageSet:
@@ -264,7 +265,10 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
         for r in planned:
             source = images["full"] if r.name in ("mid", "social") else \
                 images.get("mid", images["full"])
-            img = images[r.name] = _resize(source, (r.width, r.height))
+            # Share previews are seen small, in a link card: a cheaper filter will do.
+            resample = Image.Resampling.BILINEAR if r.name == "social" else \
+                Image.Resampling.LANCZOS
+            img = images[r.name] = _resize(source, (r.width, r.height), resample)
             fmt = r.file.rsplit(".", 1)[-1]
             (tmp / r.file).write_bytes(_encode(img, fmt, flat and fmt != "jpg"))
         (tmp / "entry.json").write_text(json.dumps([asdict(r) for r in planned]))
