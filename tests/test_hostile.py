@@ -115,7 +115,7 @@ def test_payload_text_is_still_readable(hostile_site):
         assert alt == "Alt " + ALL
         copy = page.locator("button.gn-copy").first.get_attribute("data-clipboard-text")
         assert copy == "Prompt " + ALL  # the exact prompt, for the author to copy
-        refs = page.goto(url + "references/")
+        page.goto(url + "references/")
         assert PAYLOADS[6] in page.locator("#ref-lens-report").inner_text()
         browser.close()
     soup = BeautifulSoup(chapter, "html.parser")

@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError, __version__ as PIL_VERSION
+from PIL import Image, ImageOps, __version__ as PIL_VERSION
 
 from .errors import StoryError, StoryErrors
 from .placeholder import DRAW_VERSION, draw_placeholder
@@ -399,12 +399,6 @@ class Renderer:
                                        "run the build again, or set `concurrency: 1`.") from None
         if errors:
             raise StoryErrors(errors)
-
-    def run(self, jobs: list[ImageJob]) -> dict[str, ImageSet]:
-        """start + finish, for callers that want the results at once."""
-        sets, pending = self.start(jobs)
-        self.finish(pending)
-        return {pid: (pending[pid].result() if pid in pending else s) for pid, s in sets.items()}
 
     def close(self) -> None:
         if self._pool is not None:

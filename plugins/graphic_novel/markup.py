@@ -27,7 +27,6 @@ PANEL_LINE_RE = re.compile(
 CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@(?:[^\[\]\n&]|&(?!#91;|#x5[bB];|lbrack;))*)\]")
 FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
-HEADING_RE = re.compile(r"^(#{1,6})(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,12 @@ def transform(
     body: str,
     on_panel: Callable[[PanelUse], str | None] | None = None,
     on_cite: Callable[[CiteUse], str | None] | None = None,
-    shift_headings: int = 0,
 ) -> tuple[str, list[PanelUse], list[CiteUse]]:
     """Scan a chapter body; optionally replace panels and citations.
 
     ``on_panel`` returns the text for a panel line (None keeps it);
-    ``on_cite`` the text for a citation; ``shift_headings`` demotes ATX
-    headings (for a chapter set inside a longer page). Returns the new body
-    and what was found, with 1-based line numbers within ``body``.
+    ``on_cite`` the text for a citation. Returns the new body and what was
+    found, with 1-based line numbers within ``body``.
     """
     panels: list[PanelUse] = []
     cites: list[CiteUse] = []
@@ -105,11 +102,6 @@ def transform(
             fence = m.group("fence")
             out.append(line)
             continue
-        if shift_headings:
-            hm = HEADING_RE.match(line)
-            if hm:
-                level = min(6, len(hm.group(1)) + shift_headings)
-                line = "#" * level + line[len(hm.group(1)):]
         pm = PANEL_LINE_RE.match(line)
         if pm:
             use = PanelUse(pm.group("src"), panel_id_from_src(pm.group("src")), number)

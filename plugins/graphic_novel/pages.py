@@ -186,12 +186,11 @@ def front_matter(**values) -> str:
     return "\n".join(lines)
 
 
-def chapter_body(ctx: Context, chapter: Chapter, page_uri: str, anchor_prefix: str = "",
-                 shift_headings: int = 0, eager_first: bool = True) -> str:
+def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     """A chapter's Markdown with panels and citations turned into HTML."""
     story = ctx.story
     refs_url = ctx.link(page_uri, REFERENCES_URI)
-    eager = [eager_first]
+    eager = [True]  # the first panel loads at once, the rest lazily
 
     def on_panel(use: markup.PanelUse) -> str:
         html_block = panel_html(ctx, story.panels[use.panel_id], page_uri, eager[0])
@@ -205,13 +204,13 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str, anchor_prefix: s
         for rid in use.ids:
             ref = story.references[rid]
             counts[rid] = counts.get(rid, 0) + 1
-            links.append(f'<a id="{esc(anchor_prefix)}cite-{esc(rid)}-{counts[rid]}" '
+            links.append(f'<a id="cite-{esc(rid)}-{counts[rid]}" '
                          f'href="{refs_url}#ref-{esc(rid)}" '
                          f'aria-label="Reference {ref.number}: {esc(ref.title)}">{ref.number}</a>')
         titles = "; ".join(esc(story.references[rid].title) for rid in use.ids)
         return f'<sup class="gn-cite" title="{titles}">[{", ".join(links)}]</sup>'
 
-    body, _, _ = markup.transform(chapter.body, on_panel, on_cite, shift_headings)
+    body, _, _ = markup.transform(chapter.body, on_panel, on_cite)
     return body
 
 
