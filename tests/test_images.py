@@ -48,7 +48,22 @@ def test_render_is_cached_and_bytes_identical(tmp_path):
         assert (tmp_path / "a" / first.key / r.file).read_bytes() == \
             (tmp_path / "b" / other.key / r.file).read_bytes()
     assert [(r.name, r.width, r.height) for r in first.renditions] == [
-        ("full", 1600, 900), ("mid", 800, 450), ("thumb", 480, 270), ("social", 1200, 675)]
+        ("full", 1600, 900), ("mid", 800, 450), ("thumb", 480, 270), ("social", 800, 450)]
+
+
+def test_placeholder_renditions_keep_few_colours(tmp_path):
+    """Placeholders are stored losslessly in at most FLAT_COLOURS colours, and
+    every smaller rendition keeps the full one's palette."""
+    from graphic_novel.images import FLAT_COLOURS
+    job = ImageJob("07-lens", 7, "The lens", "A lens grinder at work, sparks flying.", None, None)
+    made = render(job, str(tmp_path))
+    palettes = []
+    for name in ("full", "mid", "thumb"):
+        with Image.open(tmp_path / made.key / made.get(name).file) as im:
+            colours = im.convert("RGB").getcolors(4096)
+            assert colours is not None and len(colours) <= FLAT_COLOURS, name
+            palettes.append({c for _, c in colours})
+    assert len(set().union(*palettes)) <= FLAT_COLOURS  # one palette for all three
 
 
 def test_corrupt_cache_entry_is_redrawn(tmp_path):

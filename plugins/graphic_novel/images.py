@@ -32,9 +32,10 @@ from PIL import Image, ImageOps, __version__ as PIL_VERSION
 from .errors import StoryError, StoryErrors
 from .placeholder import DRAW_VERSION, draw_placeholder
 
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 THUMB_WIDTH = 480
 SOCIAL_WIDTH = 1200  # share previews as JPEG, which every link-preview crawler reads
+FLAT_COLOURS = 64  # placeholders are stored in this many colours, losslessly
 MAX_ART_PIXELS = 64_000_000  # refuse decompression bombs well before Pillow's own limit
 EXIF_ORIENTATION = 0x0112
 
@@ -116,6 +117,12 @@ def _scaled(size: tuple[int, int], width: int) -> tuple[int, int]:
     return width, max(1, round(h * width / w))
 
 
+def _social_width(job: ImageJob) -> int:
+    # A placeholder's share preview is its 800 px rendition as JPEG: a link
+    # card shows it small, and it costs one fast encode instead of a resize.
+    return min(SOCIAL_WIDTH, job.mid_width) if job.art_path is None else SOCIAL_WIDTH
+
+
 def plan(job: ImageJob) -> tuple[Rendition, ...]:
     """Every rendition's name, file and size, before anything is drawn.
 
@@ -129,23 +136,36 @@ def plan(job: ImageJob) -> tuple[Rendition, ...]:
         above = _scaled(base, job.mid_width)
         out.append(Rendition("mid", f"mid.{job.fmt}", *above))
     out.append(Rendition("thumb", f"thumb.{job.fmt}", *_scaled(above, THUMB_WIDTH)))
-    out.append(Rendition("social", "social.jpg", *_scaled(base, SOCIAL_WIDTH)))
+    out.append(Rendition("social", "social.jpg", *_scaled(base, _social_width(job))))
     return tuple(out)
 
 
-def _encode(img: Image.Image, fmt: str, flat: bool) -> bytes:
+def _flat_palette(img: Image.Image) -> Image.Image:
+    """The palette for a flat-colour image and its smaller renditions.
+
+    Found on a quarter-size copy (a sixteenth of the pixels): a placeholder's
+    colours are large flat areas, so the copy has them all, and mapping the
+    full image onto a known palette is five times faster than quantising it.
+    """
+    sample = img.reduce(4) if min(img.size) >= 64 else img
+    return sample.quantize(colors=FLAT_COLOURS, method=Image.Quantize.FASTOCTREE,
+                           dither=Image.Dither.NONE)
+
+
+def _encode(img: Image.Image, fmt: str, palette: Image.Image | None = None) -> bytes:
     """Encode one rendition.
 
-    Flat-colour placeholders are quantised to a 64-colour palette and stored
-    losslessly: a third of the size of lossy WebP, with crisp lettering (and
-    method 1 is as small as the slower methods here). Art is lossy.
+    With a ``palette`` (flat-colour placeholders) the image is mapped onto its
+    colours and stored losslessly: a third of the size of lossy WebP, with
+    crisp lettering. Art is lossy, unless it is flat enough to be smaller
+    lossless. Share previews are baseline JPEG: crawlers gain nothing from
+    progressive, which takes five times as long to encode.
     """
     buf = io.BytesIO()
     if fmt == "jpg":
-        img.save(buf, "JPEG", quality=82, progressive=True)
-    elif flat:
-        paletted = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE,
-                                dither=Image.Dither.NONE)
+        img.save(buf, "JPEG", quality=82)
+    elif palette is not None:
+        paletted = img.quantize(palette=palette, dither=Image.Dither.NONE)
         if fmt == "png":
             paletted.save(buf, "PNG", compress_level=6)
         else:
@@ -258,19 +278,22 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
                                 job.width, job.height)
     else:
         base = _resize(_open_art(job), (planned[0].width, planned[0].height))
-    images = {"full": base}
+    palette = _flat_palette(base) if flat else None
+    made = [base]  # renditions so far, largest first; each is scaled from the nearest larger
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
     try:
         for r in planned:
-            source = images["full"] if r.name in ("mid", "social") else \
-                images.get("mid", images["full"])
-            # Share previews are seen small, in a link card: a cheaper filter will do.
-            resample = Image.Resampling.BILINEAR if r.name == "social" else \
+            source = min((m for m in made if m.width >= r.width), key=lambda m: m.width)
+            # Share previews are seen small, in a link card, and placeholders are
+            # flat colour: a cheaper filter does as well for both.
+            resample = Image.Resampling.BILINEAR if r.name == "social" or flat else \
                 Image.Resampling.LANCZOS
-            img = images[r.name] = _resize(source, (r.width, r.height), resample)
+            img = _resize(source, (r.width, r.height), resample)
+            if img is not source:
+                made.append(img)
             fmt = r.file.rsplit(".", 1)[-1]
-            (tmp / r.file).write_bytes(_encode(img, fmt, flat and fmt != "jpg"))
+            (tmp / r.file).write_bytes(_encode(img, fmt, palette if fmt != "jpg" else None))
         (tmp / "entry.json").write_text(json.dumps([asdict(r) for r in planned]))
         try:
             os.rename(tmp, entry)
