@@ -17,20 +17,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, __version__ as PIL_VERSION
+from PIL import __version__ as PIL_VERSION  # the package alone: no image code loaded
 
 from .errors import StoryError, StoryErrors
-from .placeholder import DRAW_VERSION, draw_placeholder
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow's image modules (4 MB), the placeholder drawing and the process pool
+# are imported where they are used: a warm build, with every panel in the
+# cache, never loads them.
+DRAW_VERSION = "5"  # bump when placeholder.draw_placeholder draws differently
 
 PIPELINE_VERSION = "8"
 THUMB_WIDTH = 480
@@ -147,6 +153,7 @@ def _flat_palette(img: Image.Image) -> Image.Image:
     colours are large flat areas, so the copy has them all, and mapping the
     full image onto a known palette is five times faster than quantising it.
     """
+    from PIL import Image
     sample = img.reduce(4) if min(img.size) >= 64 else img
     return sample.quantize(colors=FLAT_COLOURS, method=Image.Quantize.FASTOCTREE,
                            dither=Image.Dither.NONE)
@@ -161,6 +168,7 @@ def _encode(img: Image.Image, fmt: str, palette: Image.Image | None = None) -> b
     lossless. Share previews are baseline JPEG: crawlers gain nothing from
     progressive, which takes five times as long to encode.
     """
+    from PIL import Image
     buf = io.BytesIO()
     if fmt == "jpg":
         img.save(buf, "JPEG", quality=82)
@@ -187,6 +195,7 @@ def _encode(img: Image.Image, fmt: str, palette: Image.Image | None = None) -> b
 
 def _few_colours(img: Image.Image) -> bool:
     """Whether art looks flat-coloured: at most 4,096 colours in a small copy."""
+    from PIL import Image
     small = img.copy()
     small.thumbnail((200, 200), Image.Resampling.NEAREST)
     return small.getcolors(4096) is not None
@@ -200,6 +209,8 @@ def art_size(path: Path, shown: str) -> tuple[int, int]:
     header, and Pillow's ``verify`` does not look past it).
     """
     import warnings
+
+    from PIL import Image
 
     too_large = "too large to process safely; scale it below 64 megapixels."
     try:
@@ -235,6 +246,8 @@ def art_size(path: Path, shown: str) -> tuple[int, int]:
 def _open_art(job: ImageJob) -> Image.Image:
     import warnings
 
+    from PIL import Image, ImageOps
+
     shown = job.art_shown or job.art_path
     try:
         with warnings.catch_warnings():
@@ -256,12 +269,14 @@ def _open_art(job: ImageJob) -> Image.Image:
 
 
 def _resize(img: Image.Image, size: tuple[int, int],
-            resample: Image.Resampling = Image.Resampling.LANCZOS) -> Image.Image:
+            resample: Image.Resampling | None = None) -> Image.Image:
+    from PIL import Image
+
     if img.size == size:
         return img
     if img.width == 2 * size[0] and img.height == 2 * size[1]:
         return img.reduce(2)  # exact halving: a box filter, several times faster
-    return img.resize(size, resample, reducing_gap=2.0)
+    return img.resize(size, resample or Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def render(job: ImageJob, cache_dir: str) -> ImageSet:
@@ -271,6 +286,10 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
     cached = read_entry(entry, job)
     if cached is not None:
         return cached
+    from PIL import Image
+
+    from .placeholder import draw_placeholder
+
     planned = plan(job)
     flat = job.art_path is None
     if flat:
@@ -371,6 +390,9 @@ class Renderer:
         if self._pool is None:
             # fork on Linux: fast, and the workers never re-import the caller's
             # __main__ (forkserver and spawn do, which breaks unguarded scripts).
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              mp_context=multiprocessing.get_context(method),
@@ -410,6 +432,8 @@ class Renderer:
         return sets, pending
 
     def finish(self, pending: dict[str, Future]) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         errors: list[StoryError] = []
         for pid, future in pending.items():
             try:

@@ -10,7 +10,9 @@ import functools
 import html
 import json
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 
 import markdown as md
@@ -108,12 +110,50 @@ def relative(from_uri: str, target: str, directory_urls: bool) -> str:
     return (prefix + target) or "./"
 
 
+class Blocks:
+    """Generated HTML kept out of Markdown's way.
+
+    Python-Markdown feeds every raw HTML block and inline tag through
+    ``html.parser``, which made a chapter's panel, head and citations 40% of
+    its conversion time. Instead the page's Markdown holds a marker (letters
+    and digits, which no Markdown rule changes) and :meth:`fill` puts the HTML
+    in its place once the page is rendered. Markers carry a random nonce, so
+    an author's text can never name one.
+    """
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(6)
+        self.html: dict[str, str] = {}
+        self._re = re.compile(rf"<p>(gn{self.nonce}b\d+z)</p>|(gn{self.nonce}[bi]\d+z)")
+
+    def _add(self, kind: str, html_text: str) -> str:
+        key = f"gn{self.nonce}{kind}{len(self.html)}z"
+        self.html[key] = html_text
+        return key
+
+    def block(self, html_text: str) -> str:
+        """A marker standing as a paragraph of its own, for a block of HTML."""
+        return f"\n\n{self._add('b', html_text)}\n\n"
+
+    def inline(self, html_text: str) -> str:
+        """A marker inside a line of text, for inline HTML."""
+        return self._add("i", html_text)
+
+    def fill(self, rendered: str) -> str:
+        """The rendered page with every marker replaced by its HTML."""
+        if f"gn{self.nonce}" not in rendered:
+            return rendered
+        # Each marker is filled once: its HTML is let go as soon as it is used.
+        return self._re.sub(lambda m: self.html.pop(m.group(1) or m.group(2), ""), rendered)
+
+
 @dataclass
 class Context:
     story: Story
     images: dict[str, ImageSet]
     directory_urls: bool = True
     site_url: str | None = None
+    blocks: Blocks = field(default_factory=Blocks)
 
     def link(self, from_uri: str, to_uri_or_path: str) -> str:
         target = to_uri_or_path
@@ -195,7 +235,7 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     def on_panel(use: markup.PanelUse) -> str:
         html_block = panel_html(ctx, story.panels[use.panel_id], page_uri, eager[0])
         eager[0] = False
-        return "\n" + html_block + "\n"
+        return ctx.blocks.block(html_block)
 
     counts: dict[str, int] = {}
 
@@ -208,10 +248,25 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
                          f'href="{refs_url}#ref-{esc(rid)}" '
                          f'aria-label="Reference {ref.number}: {esc(ref.title)}">{ref.number}</a>')
         titles = "; ".join(esc(story.references[rid].title) for rid in use.ids)
-        return f'<sup class="gn-cite" title="{titles}">[{", ".join(links)}]</sup>'
+        sup = f'<sup class="gn-cite" title="{titles}">[{", ".join(links)}]</sup>'
+        # In a heading the marker would show in the table of contents: keep the HTML.
+        return sup if use.line in headings else ctx.blocks.inline(sup)
 
+    headings = _heading_lines(chapter.body)
     body, _, _ = markup.transform(chapter.body, on_panel, on_cite)
     return body
+
+
+_ATX_RE = re.compile(r"^ {0,3}#")
+_SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+
+
+def _heading_lines(body: str) -> set[int]:
+    """1-based numbers of the lines that may be headings (ATX, or text over a setext rule)."""
+    lines = body.split("\n")
+    return {n for n, line in enumerate(lines, start=1)
+            if _ATX_RE.match(line) or (n < len(lines) and line.strip()
+                                       and _SETEXT_RE.match(lines[n]))}
 
 
 def prompts_toggle() -> str:
@@ -224,8 +279,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
     story = ctx.story
     total = len(story.chapters)
     percent = round(100 * chapter.position / total) if total else 100
-    head = [
-        front_matter(title=chapter.title, description=chapter.summary),
+    head_html = "\n".join([
         f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
         f'data-position="{chapter.position}" data-total="{total}" '
         f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
@@ -238,11 +292,12 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         f'aria-label="Reading progress: page {chapter.position} of {total}">'
         f'{percent}%</progress>',
         "</div>",
-        "",
+    ])
+    head = [
+        front_matter(title=chapter.title, description=chapter.summary),
+        ctx.blocks.block(head_html),
         f"# {esc_md_inline(chapter.title)}",
-        "",
-        BODY_MARK,  # where the one-page edition starts copying this chapter
-        "",
+        ctx.blocks.block(BODY_MARK),  # where the one-page edition starts copying this chapter
     ]
     return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n"
 
@@ -280,31 +335,40 @@ _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
 
 
 def fill_one_page(story: Story, page_html: str, rendered: dict[str, str]) -> str:
-    """Put each chapter's rendered body into its slot on the one-page edition.
+    """The one-page edition with each chapter's rendered body in its slot."""
+    return "".join(one_page_parts(story, page_html, rendered))
+
+
+def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> Iterator[str]:
+    """The one-page edition, piece by piece: its own HTML, and each chapter's
+    rendered body where its slot is (so a caller can write it without ever
+    holding the whole story as one string).
 
     Ids are prefixed with the chapter's slug (they repeat across chapters),
     headings move down a level, and only the very first panel loads eagerly.
     """
-    first = [True]
+    first = True
     by_slug = {c.slug: c for c in story.chapters}
-
-    def fill(match: re.Match) -> str:
+    pos = 0
+    for match in SLOT_RE.finditer(page_html):
+        yield page_html[pos:match.start()]
+        pos = match.end()
         chapter = by_slug.get(html.unescape(match.group(1)))
         body = rendered.get(chapter.src_uri, "") if chapter else ""
         if BODY_MARK not in body:
-            return (f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
-                    if chapter else "")
+            if chapter:
+                yield f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
+            continue
         body = body.split(BODY_MARK, 1)[1]
         prefix = chapter.slug + "--"
         body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
         body = _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
         body = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
-        if not first[0]:
+        if not first:
             body = body.replace('fetchpriority="high"', 'loading="lazy"')
-        first[0] = False
-        return body
-
-    return SLOT_RE.sub(fill, page_html)
+        first = False
+        yield body
+    yield page_html[pos:]
 
 
 def cover_page(ctx: Context) -> str:
@@ -421,14 +485,19 @@ def nav(story: Story) -> list[dict[str, str]]:
     return items
 
 
+def page_makers(ctx: Context) -> dict[str, Callable[[], str]]:
+    """What makes each generated page's Markdown, by its src_uri, in reading order."""
+    makers: dict[str, Callable[[], str]] = {COVER_URI: functools.partial(cover_page, ctx)}
+    for chapter in ctx.story.chapters:
+        makers[chapter.src_uri] = functools.partial(chapter_page, ctx, chapter)
+    makers[REFERENCES_URI] = functools.partial(references_page, ctx)
+    makers[ONE_PAGE_URI] = functools.partial(one_page, ctx)
+    return makers
+
+
 def all_pages(ctx: Context) -> dict[str, str]:
     """Every generated page, by its src_uri, in reading order."""
-    pages = {COVER_URI: cover_page(ctx)}
-    for chapter in ctx.story.chapters:
-        pages[chapter.src_uri] = chapter_page(ctx, chapter)
-    pages[REFERENCES_URI] = references_page(ctx)
-    pages[ONE_PAGE_URI] = one_page(ctx)
-    return pages
+    return {uri: make() for uri, make in page_makers(ctx).items()}
 
 
 __all__ = ["Context", "all_pages", "nav", "page_url", "relative", "render_markdown"]

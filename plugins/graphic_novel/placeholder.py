@@ -12,7 +12,6 @@ import math
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-DRAW_VERSION = "5"  # bump when the drawing changes; it is part of the cache key
 
 # Bright palettes: background top, background bottom, burst, caption box.
 PALETTES = [

@@ -6,8 +6,10 @@ from MkDocs events and turns StoryError into a clean PluginError.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -25,6 +27,32 @@ log = get_plugin_logger("graphic-novel")
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URIS = {"css": "assets/graphic-novel/graphic-novel.css",
               "js": "assets/graphic-novel/graphic-novel.js"}
+
+
+class _MadeOnRead(File):
+    """A generated file whose text is made each time MkDocs reads it.
+
+    MkDocs keeps every page's Markdown once it has read it; a File holding
+    its own copy from on_files on would keep a second one for the whole build.
+    """
+
+    _make: Callable[[], str] | None = None
+
+    @classmethod
+    def make(cls, config, uri: str, make: Callable[[], str],
+             inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+        file = cls.generated(config, uri, content="", inclusion=inclusion)
+        file._make = make
+        return file
+
+    @property  # type: ignore[override]
+    def _content(self) -> str | bytes | None:
+        return self._make() if self._make is not None else self.__dict__.get("_value")
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._make = None  # set by MkDocs or a plugin: that is the content now
+        self.__dict__["_value"] = value
 
 
 class GraphicNovelConfig(Config):
@@ -48,6 +76,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.ctx: pages.Context | None = None
         self.pending: dict = {}
         self.rendered: dict[str, str] = {}
+        self.metas: dict[str, dict] = {}
+        self.one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
 
     # Defining on_startup keeps this object (and what it learned) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -121,15 +151,18 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         ctx = pages.Context(self.story, self.images, config.use_directory_urls, config.site_url)
         self.ctx = ctx
         self.rendered = {}
+        self.metas = {}
+        self.one_page = None
         if any(c.src_uri == pages.ONE_PAGE_URI for c in self.story.chapters):
             raise PluginError(f"{self.config.story_dir}/chapters/all.md: this name is taken by "
                               "the one-page edition of the story; rename the chapter file.")
-        for uri, content in pages.all_pages(ctx).items():
+        for uri, make in pages.page_makers(ctx).items():
             # The one-page edition is linked from the cover, not a step of the paging.
             inclusion = InclusionLevel.NOT_IN_NAV if uri == pages.ONE_PAGE_URI \
                 else InclusionLevel.UNDEFINED
-            self._add(files, File.generated(config, uri, content=content, inclusion=inclusion))
-        self._add(files, File.generated(config, pages.FEED_PATH, content=social.atom_feed(ctx)))
+            self._add(files, _MadeOnRead.make(config, uri, make, inclusion))
+        self._add(files, _MadeOnRead.make(config, pages.FEED_PATH,
+                                          functools.partial(social.atom_feed, ctx)))
         for kind, uri in ASSET_URIS.items():
             self._add(files, File.generated(config, uri,
                                             abs_src_path=str(ASSETS / Path(uri).name)))
@@ -149,22 +182,49 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if not self.enabled_for(page):
             return html
-        html = pages.sanitize_page(html)
+        html = pages.sanitize_page(self.ctx.blocks.fill(html))
+        self._hide_meta(page)
         uri = page.file.src_uri
-        if uri == pages.ONE_PAGE_URI:
-            return pages.fill_one_page(self.story, html, self.rendered)
-        self.rendered[uri] = html  # the one-page edition reuses it
+        if uri != pages.ONE_PAGE_URI:
+            self.rendered[uri] = html  # the one-page edition reuses it (see on_post_page)
         return html
+
+    # A generated page's front matter is visible only while that page itself is
+    # rendered. Material looks for an icon, subtitle and status in the meta of
+    # every nav item on every page: with front matter on 1,000 chapters that is
+    # 4 million template look-ups, a quarter of the build. Pages without meta
+    # skip them, as a plain site's pages do.
+    def _hide_meta(self, page) -> None:
+        if page.meta:
+            page.title = page.title  # keep what it is now (nav title, else meta title)
+            self.metas[page.file.src_uri] = page.meta
+            page.meta = {}
+
+    @event_priority(100)  # before the search plugin reads `search: exclude`
+    def on_page_context(self, context, *, page, config, nav):
+        if self.enabled_for(page) and page.file.src_uri in self.metas:
+            page.meta = self.metas[page.file.src_uri]
+        return context
 
     def enabled_for(self, page) -> bool:
         return (self.config.enabled and page.file.generated_by is not None
                 and page.file.generated_by.startswith("graphic-novel"))
 
+    @event_priority(-100)  # after every other plugin: glightbox reads the meta too
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled or self.ctx is None:
             return output
+        if self.enabled_for(page) and page.meta:
+            page.meta = {}
         tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
-        return social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
+        output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
+        if page.file.src_uri == pages.ONE_PAGE_URI and self.enabled_for(page):
+            # The chapters go into the one-page edition last of all: the theme,
+            # the search index and other plugins handle a page of empty slots
+            # instead of the whole story (at 1,000 chapters, 7 MB of HTML that
+            # GLightbox alone took 58 MB to parse). on_post_build writes it.
+            self.one_page = (output, page.file.abs_dest_path)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         # 404.html and other theme pages: the feed link, no share preview.
@@ -200,6 +260,17 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         finally:
             self._stop_workers()
         img.copy_into_site(cache_dir, self.images, config.site_dir)
+        if self.one_page is not None:
+            self._write_one_page(*self.one_page)
+
+    def _write_one_page(self, shell: str, dest: str) -> None:
+        """Write the one-page edition chapter by chapter, never as one string
+        (which, with its encoded copy, would be the build's peak memory)."""
+        tmp = dest + ".partial"
+        with open(tmp, "w", encoding="utf-8", errors="xmlcharrefreplace") as fh:
+            fh.writelines(pages.one_page_parts(self.story, shell, self.rendered))
+        os.replace(tmp, dest)
+        self.one_page, self.rendered = None, {}
         total = len(self.images)
         art = sum(1 for i in self.images.values() if i.is_art)
         drawn = sum(1 for i in self.images.values() if i.drawn)
