@@ -1,0 +1,131 @@
+"""What the build does for speed and memory must not show in the site.
+
+The plugin keeps generated HTML out of Markdown behind markers, shows each
+page its own front matter only while that page renders, fills the one-page
+edition after the theme, and reads YAML with libyaml when it can. Each test
+here checks the reader-visible result those tricks must keep.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from graphic_novel import pages, yamlio
+
+MARKER_RE = re.compile(r"gn[0-9a-f]{12}[bi]\d+z")
+
+
+def _site_text(site):
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".xml", ".json"):
+            yield path, path.read_text("utf-8")
+
+
+def test_no_marker_is_left_in_any_built_file(project):
+    project.edit("story/chapters/02-lens.md", "\n\n", "\n\n## The lens [@history]\n\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    seen = 0
+    for path, text in _site_text(project.site):
+        seen += 1
+        assert not MARKER_RE.search(text), path
+    assert seen > 5
+
+
+def test_citation_in_a_heading_keeps_its_link_and_a_clean_table_of_contents(project):
+    project.edit("story/chapters/02-lens.md", "\n\n", "\n\n## The lens [@history]\n\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    soup = result.html("chapters/02-lens/index.html")
+    heading = soup.find("h2", string=None, id=re.compile("the-lens"))
+    assert heading is not None
+    assert heading.select_one("sup.gn-cite a[href*='#ref-history']") is not None
+    toc = " ".join(a.get_text(" ", strip=True) for a in soup.select(".md-nav--secondary a"))
+    assert "The lens" in toc and not MARKER_RE.search(toc)
+
+
+def test_citations_and_panels_render_where_they_were_written(built_mini):
+    _, result = built_mini
+    soup = result.html("chapters/01-storm/index.html")
+    first_p = soup.select_one("article p:-soup-contains('The storm came in at dusk')")
+    assert first_p is not None and first_p.select_one("sup.gn-cite a") is not None
+    figure = soup.select_one("article figure.gn-panel")
+    prompt = figure.find_next_sibling("details")
+    assert prompt is not None and "gn-prompt" in prompt["class"]
+    # The panel sits between the chapter heading and the first paragraph.
+    h1 = soup.select_one("article h1")
+    assert h1.sourceline < figure.sourceline < first_p.sourceline
+
+
+def test_each_page_gets_its_own_title_and_description(built_mini):
+    _, result = built_mini
+    soup = result.html("chapters/02-lens/index.html")
+    assert soup.title.get_text().startswith("A New Lens")
+    assert soup.select_one('meta[name="description"]')["content"] == "The town buys a new lens."
+    cover = result.html("index.html")
+    assert cover.select_one('meta[name="description"]') is not None
+    # The cover hides its table of contents through its front matter.
+    assert cover.select_one(".md-sidebar--secondary[hidden]") is not None
+
+
+def test_one_page_edition_stays_out_of_search_and_holds_every_chapter(built_mini):
+    proj, result = built_mini
+    index = json.loads((proj.site / "search" / "search_index.json").read_text("utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert any(loc.startswith("chapters/01-storm/") for loc in locations)
+    assert not any(loc.startswith("chapters/all/") for loc in locations)
+    whole = result.html("chapters/all/index.html")
+    assert not whole.select(".gn-slot")
+    assert len(whole.select("figure.gn-panel")) == 3
+    # GLightbox ran on the page that was filled afterwards.
+    assert whole.select_one("script#init-glightbox") is not None
+
+
+@pytest.mark.parametrize("name", ["image_prompts.yaml", "references.yaml", "story.yaml"])
+def test_libyaml_and_python_parsers_read_the_default_story_alike(name):
+    if yamlio._CLoader is None:
+        pytest.skip("PyYAML was built without libyaml here")
+    text = (Path(__file__).parent.parent / "story" / name).read_text("utf-8")
+
+    def load(cls):
+        loader = cls(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+
+    fast, slow = load(yamlio._CLoader), load(yamlio._Loader)
+    assert fast == slow
+
+    def lines(value):
+        if isinstance(value, dict):
+            return [value.line, value.key_lines] + [lines(v) for v in value.values()]
+        if isinstance(value, list):
+            return [value.line, value.item_lines] + [lines(v) for v in value]
+        return None
+
+    assert lines(fast) == lines(slow)
+
+
+def test_deep_nesting_never_reaches_libyaml():
+    deep = "a: " + "[" * 5000 + "]" * 5000 + "\n"
+    assert not yamlio._shallow(deep)
+    with pytest.raises(Exception) as info:
+        yamlio.parse_yaml(deep, "story/story.yaml")
+    assert "nested more than" in str(info.value) and "story/story.yaml" in str(info.value)
+    indented = "".join(" " * n + "- x\n" for n in range(0, 80, 2))
+    assert not yamlio._shallow(indented)
+
+
+def test_blocks_fill_each_marker_once_and_leave_author_text_alone():
+    blocks = pages.Blocks()
+    block = blocks.block("<figure>x</figure>")
+    inline = blocks.inline("<sup>1</sup>")
+    rendered = f"<p>{block.strip()}</p>\n<p>Text {inline} and gn{'0' * 12}b0z</p>"
+    out = blocks.fill(rendered)
+    assert out == f"<figure>x</figure>\n<p>Text <sup>1</sup> and gn{'0' * 12}b0z</p>"
+    assert blocks.html == {}  # let go once used
