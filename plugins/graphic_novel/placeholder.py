@@ -27,10 +27,6 @@ PALETTES = [
 INK = (20, 18, 40)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
-
-
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
@@ -40,13 +36,21 @@ def _seed(panel_id: str) -> bytes:
 
 
 def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
-    """Greedy word wrap by pixel width; long words are split; ellipsis at the end."""
+    """Greedy word wrap by pixel width; long words are split; ellipsis at the end.
+
+    Each word is measured once and lines are summed from word and space
+    widths; a line that kerning pushes past the width is measured whole and
+    shortened.
+    """
     # Only the start can show: never measure more than fits in max_lines.
     words = text[: max_lines * 120].split()
+    space = font.getlength(" ")
     lines: list[str] = []
-    current = ""
+    current: list[str] = []
+    width = 0.0
     for word in words:
-        while font.getlength(word) > max_width and len(word) > 1:
+        size = font.getlength(word)
+        while size > max_width and len(word) > 1:
             lo, hi = 1, len(word)  # longest prefix that fits, by bisection
             while lo < hi:
                 mid = (lo + hi + 1) // 2
@@ -54,22 +58,22 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
                     lo = mid
                 else:
                     hi = mid - 1
-            cut = lo
             if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:cut])
-            word = word[cut:]
-        trial = f"{current} {word}".strip()
-        if font.getlength(trial) <= max_width:
-            current = trial
-        else:
-            lines.append(current)
-            current = word
+                lines.append(" ".join(current))
+                current, width = [], 0.0
+            lines.append(word[:lo])
+            word = word[lo:]
+            size = font.getlength(word)
+        if current and width + space + size > max_width:
+            lines.append(" ".join(current))
+            current, width = [], 0.0
+        width = width + space + size if current else size
+        current.append(word)
         if len(lines) > max_lines:
             break
     if current:
-        lines.append(current)
+        lines.append(" ".join(current))
+    lines = [_fit(line, font, max_width) for line in lines[:max_lines + 1]]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
@@ -77,6 +81,17 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
             last = last[:-1]
         lines[-1] = last.rstrip() + " …"
     return lines
+
+
+def _fit(line: str, font, max_width: float) -> str:
+    while len(line) > 1 and font.getlength(line) > max_width:
+        line = line[:-1]
+    return line
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
 
 
 LEVELS = 32  # gradient steps; the site stores placeholders in 64 colours anyway
