@@ -129,3 +129,51 @@ def test_blocks_fill_each_marker_once_and_leave_author_text_alone():
     out = blocks.fill(rendered)
     assert out == f"<figure>x</figure>\n<p>Text <sup>1</sup> and gn{'0' * 12}b0z</p>"
     assert blocks.html == {}  # let go once used
+
+
+def test_long_story_nav_comes_in_sections_and_each_page_carries_its_own(tmp_path):
+    """Past NAV_FLAT_MAX chapters the sidebar groups chapters; pruned, a page
+    lists its own section's chapters and links to the first of each other."""
+    from graphic_novel import bench
+    from conftest import Project
+
+    chapters = pages.NAV_FLAT_MAX + 5
+    spec = bench.make_story(chapters)
+    bench.write_plugin_project(tmp_path / "long", spec)
+    result = Project(tmp_path / "long").build()
+    assert result.ok, result.error + result.log
+    size = pages.nav_group_size(chapters)
+    assert 0 < size < chapters
+    soup = result.html(f"chapters/{spec.chapters[size].slug}/index.html")
+    primary = soup.select_one("nav.md-nav--primary")
+    labels = [a.get_text(" ", strip=True) for a in primary.select("a.md-nav__link, label.md-nav__link")]
+    assert f"Chapters 1–{size}" in labels
+    assert f"Chapters {size + 1}–{min(2 * size, chapters)}" in labels
+    chapter_links = sorted({t for t in labels if t[:1].isdigit()},
+                           key=lambda t: int(t.split(".")[0]))
+    # Its own section's chapters, not all of them.
+    assert len(chapter_links) == min(size, chapters - size)
+    assert chapter_links[0].startswith(f"{size + 1}. ")
+    # The pruned first section links to its first chapter.
+    first = next(a for a in primary.select("a.md-nav__link")
+                 if a.get_text(" ", strip=True) == f"Chapters 1–{size}")
+    assert spec.chapters[0].slug in first["href"]
+    # Paging still runs through every chapter in order.
+    nxt = soup.select_one("a.md-footer__link--next")
+    assert spec.chapters[size + 1].slug in nxt["href"]
+
+
+def test_short_story_nav_stays_flat_and_group_titles_read_well():
+    assert pages.nav_group_size(pages.NAV_FLAT_MAX) == 0
+    assert pages.nav_group_size(200) == 15 and pages.nav_group_size(1000) == 30
+
+    class Ch:
+        def __init__(self, kind, number, label, custom=False):
+            self.kind, self.number, self.label, self.custom_label = kind, number, label, custom
+
+    one, two = Ch("chapter", 1, "Chapter 1"), Ch("chapter", 15, "Chapter 15")
+    pro, epi = Ch("prologue", 0, "Prologue"), Ch("epilogue", 0, "Epilogue")
+    assert pages.nav_group_title([one, two]) == "Chapters 1–15"
+    assert pages.nav_group_title([pro, two]) == "Prologue – Chapter 15"
+    assert pages.nav_group_title([two, epi]) == "Chapter 15 – Epilogue"
+    assert pages.nav_group_title([epi]) == "Epilogue"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -475,12 +476,55 @@ def nav_title(chapter: Chapter) -> str:
     return f"{chapter.label}: {chapter.title}"
 
 
-def nav(story: Story) -> list[dict[str, str]]:
-    """The reading order, as an MkDocs nav."""
-    items = [{"Cover": COVER_URI}]
-    for chapter in story.chapters:
-        # Escaped: Material prints nav titles as HTML.
-        items.append({html.escape(nav_title(chapter), quote=True): chapter.src_uri})
+NAV_FLAT_MAX = 30  # up to this many chapters the sidebar lists them all
+
+
+def nav_group_size(chapters: int) -> int:
+    """How many chapters share a nav section; 0 for a flat nav.
+
+    About the square root of the count, so a page's sidebar (the sections,
+    plus the chapters of its own) holds some 2 * sqrt(n) links: 29 at 200
+    chapters, 64 at 1,000, instead of every chapter on every page.
+    """
+    if chapters <= NAV_FLAT_MAX:
+        return 0
+    return max(10, 5 * round(math.sqrt(chapters) / 5))
+
+
+def _short_label(chapter: Chapter) -> str:
+    if chapter.kind == "chapter" and not chapter.custom_label:
+        return f"Chapter {chapter.number}"
+    return chapter.label
+
+
+def nav_group_title(chapters: list[Chapter]) -> str:
+    """"Chapters 16–30", or "Prologue – Chapter 14" when the kinds differ."""
+    first, last = chapters[0], chapters[-1]
+    if first is last:
+        return _short_label(first)
+    if all(c.kind == "chapter" and not c.custom_label for c in (first, last)):
+        return f"Chapters {first.number}–{last.number}"
+    return f"{_short_label(first)} – {_short_label(last)}"
+
+
+def nav(story: Story) -> list[dict]:
+    """The reading order, as an MkDocs nav.
+
+    A long story's chapters are grouped into sections (see nav_group_size);
+    with Material's navigation.prune, which the plugin turns on, each page
+    then carries only its own section's links, and the others as one link
+    each to their first chapter.
+    """
+    # Escaped: Material prints nav titles as HTML.
+    entries = [{html.escape(nav_title(c), quote=True): c.src_uri} for c in story.chapters]
+    size = nav_group_size(len(entries))
+    items: list[dict] = [{"Cover": COVER_URI}]
+    if size:
+        for start in range(0, len(entries), size):
+            title = nav_group_title(story.chapters[start:start + size])
+            items.append({html.escape(title, quote=True): entries[start:start + size]})
+    else:
+        items.extend(entries)
     items.append({"References": REFERENCES_URI})
     return items
 

@@ -103,6 +103,12 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         for ext in ("attr_list", "md_in_html"):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
+        # A long story's nav comes in sections (pages.nav); pruned, each page
+        # carries its own section's links only. A flat nav is left as it is.
+        features = config.theme.get("features")
+        if isinstance(features, list) and "navigation.prune" not in features \
+                and "navigation.expand" not in features:  # the two exclude each other
+            features.append("navigation.prune")
         for kind, uri in ASSET_URIS.items():
             target = config.extra_css if kind == "css" else config.extra_javascript
             if uri not in [str(x) for x in target]:
