@@ -177,3 +177,14 @@ def test_short_story_nav_stays_flat_and_group_titles_read_well():
     assert pages.nav_group_title([pro, two]) == "Prologue – Chapter 15"
     assert pages.nav_group_title([two, epi]) == "Chapter 15 – Epilogue"
     assert pages.nav_group_title([epi]) == "Epilogue"
+
+
+def test_prompts_are_on_the_page_but_not_in_the_search_index(built_mini):
+    proj, result = built_mini
+    soup = result.html("chapters/01-storm/index.html")
+    prompt = soup.select_one("details.gn-prompt .gn-prompt-text").get_text(" ", strip=True)
+    assert prompt and not soup.select("[data-search-exclude]")  # Material drops the mark
+    index = (proj.site / "search" / "search_index.json").read_text("utf-8")
+    assert "Show Image Prompt" not in index and "Copy prompt" not in index
+    assert prompt[:40] not in index
+    assert "The storm came in at dusk" in index  # the story itself is found

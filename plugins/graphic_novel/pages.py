@@ -52,7 +52,7 @@ _PAGE_ATTRS = {
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "title", "loading", "decoding",
             "fetchpriority"},
     "button": {"type", "title", "data-clipboard-text"},
-    "details": {"open"},
+    "details": {"open", "data-search-exclude"},
     "div": {"data-chapter", "data-position", "data-total", "data-label", "data-title"},
     "figure": {"data-panel", "data-art"},
     "input": {"type", "checked", "disabled"},
@@ -201,9 +201,15 @@ def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool) -> str:
 
 
 def prompt_block(prompt: str, summary: str, block_id: str, extra: str = "") -> str:
-    """A collapsible, Material-styled block with the prompt rendered and a copy button."""
+    """A collapsible, Material-styled block with the prompt rendered and a copy button.
+
+    Left out of the search index: readers search the story, and a prompt
+    matching would send them to "Show Image Prompt" (at 1,000 chapters the
+    index is also a quarter smaller). Material removes the attribute once
+    the page is indexed.
+    """
     return "\n".join([
-        f'<details class="gn-prompt abstract" id="{esc(block_id)}">',
+        f'<details class="gn-prompt abstract" id="{esc(block_id)}" data-search-exclude="true">',
         f"<summary>{esc(summary)}</summary>",
         f'<div class="gn-prompt-text">{render_markdown(prompt)}{extra}</div>',
         f'<p class="gn-prompt-actions"><button type="button" class="md-button gn-copy" '
@@ -408,7 +414,7 @@ def cover_page(ctx: Context) -> str:
         parts.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
                                   f"prompt-{story.cover.id}") + "\n")
     parts.append('<h2 id="chapters">Chapters</h2>\n')
-    parts.append(gallery(ctx, uri) + "\n")
+    parts.append(ctx.blocks.block(gallery(ctx, uri)))
     return "\n".join(parts)
 
 
@@ -444,7 +450,7 @@ def references_page(ctx: Context) -> str:
     if not story.references:
         parts.append("<p>This story lists no references yet.</p>")
         return "\n".join(parts) + "\n"
-    parts.append('<ol class="gn-references">')
+    items = ['<ol class="gn-references">']
     for ref in story.references.values():
         title = esc(ref.title)
         if ref.url:
@@ -461,8 +467,9 @@ def references_page(ctx: Context) -> str:
                  for ch, cite in story.citing_chapters(ref.id)]
         if backs:
             bits.append(f'<span class="gn-ref-back">Cited in {", ".join(backs)}</span>')
-        parts.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{" ".join(bits)}</li>')
-    parts.append("</ol>")
+        items.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{" ".join(bits)}</li>')
+    items.append("</ol>")
+    parts.append(ctx.blocks.block("\n".join(items)))
     return "\n".join(parts) + "\n"
 
 

@@ -220,8 +220,11 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled or self.ctx is None:
             return output
-        if self.enabled_for(page) and page.meta:
+        if self.enabled_for(page):
             page.meta = {}
+            if page.file.src_uri in self.rendered:
+                # The search plugin rewrote page.content; keep one copy, not two.
+                self.rendered[page.file.src_uri] = page.content
         tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
         if page.file.src_uri == pages.ONE_PAGE_URI and self.enabled_for(page):
