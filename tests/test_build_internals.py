@@ -188,3 +188,36 @@ def test_prompts_are_on_the_page_but_not_in_the_search_index(built_mini):
     assert "Show Image Prompt" not in index and "Copy prompt" not in index
     assert prompt[:40] not in index
     assert "The storm came in at dusk" in index  # the story itself is found
+
+
+def test_blocks_never_reuse_a_marker_while_another_page_waits():
+    blocks = pages.Blocks()
+    a = blocks.block("<p>A</p>").strip()
+    b = blocks.block("<p>B</p>").strip()
+    assert blocks.fill(f"<p>{a}</p>") == "<p>A</p>"
+    c = blocks.block("<p>C</p>").strip()
+    assert len({a, b, c}) == 3
+    assert blocks.fill(f"<p>{b}</p><p>{c}</p>") == "<p>B</p><p>C</p>"
+
+
+def test_generated_pages_are_made_on_each_read_until_sealed(project):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    from graphic_novel.plugin import _MadeOnRead
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    made = []
+
+    def make() -> str:
+        made.append(1)
+        return "# Hello\n"
+
+    file = _MadeOnRead.make(config, "hello.md", make)
+    assert file.content_string == "# Hello\n" and file.content_string == "# Hello\n"
+    assert len(made) == 2  # nothing kept between reads
+    file.seal()
+    with pytest.raises(PluginError, match="hello.md"):
+        file.content_string
+    file.content_string = "# Set by another plugin\n"  # an explicit value still wins
+    assert file.content_string == "# Set by another plugin\n"

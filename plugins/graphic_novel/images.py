@@ -331,7 +331,10 @@ def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
     """A cache entry, or None if it is missing, partial or corrupt."""
     try:
         records = json.loads((entry / "entry.json").read_text())
-        renditions = tuple(Rendition(**r) for r in records)
+        # Names and file names repeat in every entry: one string each, not
+        # thousands (0.6 MB at 1,000 panels).
+        renditions = tuple(Rendition(**{k: sys.intern(v) if isinstance(v, str) else v
+                                        for k, v in r.items()}) for r in records)
         if not renditions:
             return None
         for r in renditions:

@@ -90,7 +90,6 @@ def esc_md_inline(text: str) -> str:
 _MD = md.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
 
 
-@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """An author's prompt as safe HTML (Markdown rendered, then sanitised)."""
     raw = _MD.reset().convert(text or "")
@@ -129,10 +128,12 @@ class Blocks:
     def __init__(self) -> None:
         self.nonce = secrets.token_hex(6)
         self.html: dict[str, str] = {}
+        self._made = 0
         self._re = re.compile(rf"<p>(gn{self.nonce}b\d+z)</p>|(gn{self.nonce}[bi]\d+z)")
 
     def _add(self, kind: str, html_text: str) -> str:
-        key = f"gn{self.nonce}{kind}{len(self.html)}z"
+        key = f"gn{self.nonce}{kind}{self._made}z"  # a count, never reused
+        self._made += 1
         self.html[key] = html_text
         return key
 
@@ -149,7 +150,10 @@ class Blocks:
         if f"gn{self.nonce}" not in rendered:
             return rendered
         # Each marker is filled once: its HTML is let go as soon as it is used.
-        return self._re.sub(lambda m: self.html.pop(m.group(1) or m.group(2), ""), rendered)
+        out = self._re.sub(lambda m: self.html.pop(m.group(1) or m.group(2), ""), rendered)
+        if not self.html:
+            self.html = {}  # an emptied dict keeps its table; a new one does not
+        return out
 
 
 @dataclass

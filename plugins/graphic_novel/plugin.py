@@ -45,6 +45,11 @@ class _MadeOnRead(File):
         file._make = make
         return file
 
+    def seal(self) -> None:
+        """The page has been read and converted; reading it again is a bug."""
+        if self._make is not None:
+            self._make = functools.partial(_read_after_seal, self.src_uri)
+
     @property  # type: ignore[override]
     def _content(self) -> str | bytes | None:
         return self._make() if self._make is not None else self.__dict__.get("_value")
@@ -53,6 +58,12 @@ class _MadeOnRead(File):
     def _content(self, value: str | bytes | None) -> None:
         self._make = None  # set by MkDocs or a plugin: that is the content now
         self.__dict__["_value"] = value
+
+
+def _read_after_seal(uri: str) -> str:
+    raise PluginError(f"graphic-novel: the page '{uri}' was read again after every page had "
+                      "been converted; another plugin re-reads generated pages late, which "
+                      "graphic-novel does not support.")
 
 
 class GraphicNovelConfig(Config):
@@ -205,6 +216,18 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             page.title = page.title  # keep what it is now (nav title, else meta title)
             self.metas[page.file.src_uri] = page.meta
             page.meta = {}
+
+    def on_env(self, env, *, config, files):
+        # Every page has been read and converted by now. MkDocs keeps each
+        # page's Markdown; the story's own copy of the chapter texts (3 MB at
+        # 1,000 chapters) is not needed again this build, so it goes.
+        if self.config.enabled and self.story is not None:
+            for file in files:
+                if isinstance(file, _MadeOnRead) and file.is_documentation_page():
+                    file.seal()
+            for chapter in self.story.chapters:
+                chapter.body = ""
+        return env
 
     @event_priority(100)  # before the search plugin reads `search: exclude`
     def on_page_context(self, context, *, page, config, nav):
