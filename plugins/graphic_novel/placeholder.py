@@ -195,10 +195,11 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
     s = width / 1600  # scale every measure from the 1600-px design
 
     img = _background(width, height, seed, top, bottom)
-    draw = ImageDraw.Draw(img, "RGBA")
     cx = width * (0.55 + (seed[2] / 255) * 0.35)
     cy = height * (0.25 + (seed[3] / 255) * 0.4)
-    draw.ellipse([cx - 150 * s, cy - 150 * s, cx + 150 * s, cy + 150 * s], fill=burst + (200,))
+    ImageDraw.Draw(img, "RGBA").ellipse([cx - 150 * s, cy - 150 * s, cx + 150 * s, cy + 150 * s],
+                                        fill=burst + (200,))
+    draw = ImageDraw.Draw(img)  # everything else is opaque: no blending needed
 
     # Title caption box across the top.
     title_font = _font(int(64 * s))

@@ -281,6 +281,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_workers()
 
+    # Before the search plugin writes its index: what this build held for the
+    # one-page edition is let go first, so the two never stack up in memory.
+    @event_priority(100)
     def on_post_build(self, *, config) -> None:
         if not self.config.enabled or self.story is None:
             return
@@ -291,9 +294,11 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             raise PluginError(str(exc)) from None
         finally:
             self._stop_workers()
+            self.pending = {}
         img.copy_into_site(cache_dir, self.images, config.site_dir)
         if self.one_page is not None:
             self._write_one_page(*self.one_page)
+        self.metas = {}
 
     def _write_one_page(self, shell: str, dest: str) -> None:
         """Write the one-page edition chapter by chapter, never as one string
