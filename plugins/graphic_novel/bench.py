@@ -46,7 +46,7 @@ from ``/proc/<pid>/status``. Reported per build:
 ``cpu_s`` (JSON only) is the user + system time from the same ``wait4()``,
 drawing workers included: steadier than wall time when the cores are shared.
 
-Each measurement runs ``--repeat`` times (default 5 for <=13 chapters, 3 up to
+Each measurement runs ``--repeat`` times (default 11 for <=13 chapters, 3 up to
 200, 2 above), interleaved (cold, warm, edit chapter, edit prompt, plain, then
 again), and reports the median with its spread (min-max). Ratios are of
 medians. Timings are wall-clock on a shared machine: other work on the same
@@ -110,7 +110,9 @@ def progress(message: str) -> None:
 
 
 def default_repeat(size: int) -> int:
-    return 5 if size <= 13 else 3 if size <= 200 else 2
+    # Small builds take well under a second, where a burst of other work on
+    # the machine moves one run by 50%: more of them keep the median honest.
+    return 11 if size <= 13 else 3 if size <= 200 else 2
 
 
 # --------------------------------------------------------------------------
@@ -863,7 +865,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m graphic_novel.bench",
         description="Benchmark graphic-novel builds against a plain Material build.")
     parser.add_argument("--sizes", help="comma-separated chapter counts (default 13,200,1000)")
-    parser.add_argument("--repeat", type=int, help="repeats per measurement (default: 5 for "
+    parser.add_argument("--repeat", type=int, help="repeats per measurement (default: 11 for "
                         "<=13 chapters, 3 up to 200, 2 above)")
     parser.add_argument("--json", default="bench-results/latest.json",
                         help="where to write the results (default bench-results/latest.json)")

@@ -164,6 +164,10 @@ class Context:
     site_url: str | None = None
     blocks: Blocks = field(default_factory=Blocks)
 
+    @functools.cached_property
+    def chapters_by_uri(self) -> dict[str, Chapter]:
+        return {c.src_uri: c for c in self.story.chapters}
+
     def link(self, from_uri: str, to_uri_or_path: str) -> str:
         target = to_uri_or_path
         if target.endswith(".md"):

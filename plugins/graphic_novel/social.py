@@ -36,11 +36,11 @@ def _page_facts(ctx: Context, src_uri: str) -> tuple[str, str, str | None, str] 
     if src_uri == REFERENCES_URI:
         return f"References · {story.title}", f"Sources for {story.title}", story.cover_id, \
             "website"
-    for chapter in story.chapters:
-        if chapter.src_uri == src_uri:
-            image = chapter.panel_ids[0] if chapter.panel_ids else story.cover_id
-            return (f"{chapter.label}: {chapter.title} · {story.title}",
-                    chapter.summary or story.subtitle or story.title, image, "article")
+    chapter = ctx.chapters_by_uri.get(src_uri)  # a dict: every page asks, 1,000 of them
+    if chapter is not None:
+        image = chapter.panel_ids[0] if chapter.panel_ids else story.cover_id
+        return (f"{chapter.label}: {chapter.title} · {story.title}",
+                chapter.summary or story.subtitle or story.title, image, "article")
     return None
 
 
