@@ -332,19 +332,22 @@ def one_page(ctx: Context) -> str:
     parts = [front_matter(title=f"{story.title}: the whole story",
                           description=story.subtitle or story.title,
                           search={"exclude": True}),  # the chapters are indexed already
-             f"# {esc_md_inline(story.title)}", ""]
-    if story.subtitle:
-        parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
-    parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
-    parts.append(f'<p class="gn-actions">{prompts_toggle()}</p>\n')
+             f"# {esc_md_inline(story.title)}"]
+    intro = [f'<p class="gn-subtitle">{esc(story.subtitle)}</p>'] if story.subtitle else []
+    intro += [f'<p class="gn-notice">{esc(story.notice)}</p>',
+              f'<p class="gn-actions">{prompts_toggle()}</p>']
+    parts.append(ctx.blocks.block("\n".join(intro)))
     for chapter in story.chapters:
         heading = nav_title(chapter) if chapter.kind != "chapter" or chapter.custom_label \
             else f"Chapter {chapter.number}: {chapter.title}"
-        parts.append(f'<section class="gn-onepage-chapter" markdown>\n\n'
-                     f'## {esc_md_inline(heading)} {{ #{chapter.slug} }}\n\n'
-                     f'<div class="gn-slot" data-chapter="{esc(chapter.slug)}"></div>\n\n'
-                     "</section>\n")
-    parts.append(f'<p><a href="{ctx.link(ONE_PAGE_URI, REFERENCES_URI)}">References</a></p>\n')
+        # The heading stays Markdown (it feeds the table of contents); the
+        # section around it and the slot are markers.
+        parts.append(ctx.blocks.block('<section class="gn-onepage-chapter">'))
+        parts.append(f"## {esc_md_inline(heading)} {{ #{chapter.slug} }}")
+        parts.append(ctx.blocks.block(f'<div class="gn-slot" data-chapter="{esc(chapter.slug)}">'
+                                      "</div>\n</section>"))
+    parts.append(ctx.blocks.block(
+        f'<p><a href="{ctx.link(ONE_PAGE_URI, REFERENCES_URI)}">References</a></p>'))
     return "\n".join(parts)
 
 
@@ -396,15 +399,16 @@ def cover_page(ctx: Context) -> str:
     first_page = story.chapters[0] if story.chapters else None
     # No meta title: Material would print "Title - Site name" on the homepage.
     parts = [front_matter(description=story.subtitle, hide=["toc"]),
-             f"# {esc_md_inline(story.title)}", ""]
+             f"# {esc_md_inline(story.title)}"]
+    head = []  # everything down to the gallery is HTML, kept out of Markdown
     if story.subtitle:
-        parts.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>\n')
+        head.append(f'<p class="gn-subtitle">{esc(story.subtitle)}</p>')
     if story.author:
-        parts.append(f'<p class="gn-author">{esc(story.author)}</p>\n')
+        head.append(f'<p class="gn-author">{esc(story.author)}</p>')
     if story.cover:
-        parts.append(figure_html(ctx, story.cover, uri, eager=True, caption=False,
-                                 css="gn-panel gn-cover-panel") + "\n")
-    parts.append(f'<p class="gn-notice">{esc(story.notice)}</p>\n')
+        head.append(figure_html(ctx, story.cover, uri, eager=True, caption=False,
+                                css="gn-panel gn-cover-panel"))
+    head.append(f'<p class="gn-notice">{esc(story.notice)}</p>')
     actions = []
     if first_page:
         actions.append(f'<a class="md-button md-button--primary gn-start" '
@@ -413,18 +417,18 @@ def cover_page(ctx: Context) -> str:
                        'Continue reading</a>')
         actions.append(f'<a class="md-button gn-onepage" href="{ctx.link(uri, ONE_PAGE_URI)}">'
                        'Read it all on one page</a>')
-    parts.append(f'<p class="gn-actions">{" ".join(actions)}</p>\n')
+    head.append(f'<p class="gn-actions">{" ".join(actions)}</p>')
     if story.narrative_prompt or story.style:
         extra = ""
         if story.style:
             extra = ('<p class="gn-style-label"><strong>Shared style for every panel</strong></p>'
                      + render_markdown(story.style))
         prompt = story.narrative_prompt or ""
-        parts.append(prompt_block(prompt, "Show Narrative Prompt", "narrative-prompt", extra)
-                     + "\n")
+        head.append(prompt_block(prompt, "Show Narrative Prompt", "narrative-prompt", extra))
     if story.cover:
-        parts.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
-                                  f"prompt-{story.cover.id}") + "\n")
+        head.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
+                                 f"prompt-{story.cover.id}"))
+    parts.append(ctx.blocks.block("\n".join(head)))
     parts.append('<h2 id="chapters">Chapters</h2>\n')
     parts.append(ctx.blocks.block(gallery(ctx, uri)))
     return "\n".join(parts)
