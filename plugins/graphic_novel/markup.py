@@ -102,7 +102,7 @@ def transform(
             fence = m.group("fence")
             out.append(line)
             continue
-        pm = PANEL_LINE_RE.match(line)
+        pm = PANEL_LINE_RE.match(line) if "![" in line else None
         if pm:
             use = PanelUse(pm.group("src"), panel_id_from_src(pm.group("src")), number)
             if use.panel_id is not None:
@@ -110,6 +110,9 @@ def transform(
                 replaced = on_panel(use) if on_panel else None
                 out.append(line if replaced is None else replaced)
                 continue
+        if "[" not in line:  # no citation can start here: most lines of prose
+            out.append(line)
+            continue
         pieces = []
         last = 0
         for start, end in _outside_code(line):
