@@ -324,7 +324,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
 def one_page(ctx: Context) -> str:
     """The whole story on one page, for continuous scrolling and printing.
 
-    Each chapter is a heading and an empty slot; :func:`fill_one_page` puts in
+    Each chapter is a heading and an empty slot; :func:`one_page_parts` puts in
     the chapter's HTML as rendered for its own page, so the Markdown is not
     converted twice.
     """
@@ -354,11 +354,6 @@ def one_page(ctx: Context) -> str:
 _ID_RE = re.compile(r'\b(id|for)="([^"]+)"')
 _HASH_RE = re.compile(r'href="#([^"]+)"')
 _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
-
-
-def fill_one_page(story: Story, page_html: str, rendered: dict[str, str]) -> str:
-    """The one-page edition with each chapter's rendered body in its slot."""
-    return "".join(one_page_parts(story, page_html, rendered))
 
 
 def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> Iterator[str]:
@@ -562,9 +557,4 @@ def page_makers(ctx: Context) -> dict[str, Callable[[], str]]:
     return makers
 
 
-def all_pages(ctx: Context) -> dict[str, str]:
-    """Every generated page, by its src_uri, in reading order."""
-    return {uri: make() for uri, make in page_makers(ctx).items()}
-
-
-__all__ = ["Context", "all_pages", "nav", "page_url", "relative", "render_markdown"]
+__all__ = ["Context", "page_makers", "nav", "page_url", "relative", "render_markdown"]

@@ -144,6 +144,11 @@ def _palette(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> list[in
     return out
 
 
+def _burst_centre(width: int, height: int, seed: bytes) -> tuple[float, float]:
+    """Where the speed lines and the burst meet, chosen by the seed."""
+    return width * (0.55 + (seed[2] / 255) * 0.35), height * (0.25 + (seed[3] / 255) * 0.4)
+
+
 def _background(width: int, height: int, seed: bytes, top, bottom) -> Image.Image:
     """Gradient, speed lines from a point chosen by the seed, and halftone dots.
 
@@ -153,8 +158,7 @@ def _background(width: int, height: int, seed: bytes, top, bottom) -> Image.Imag
     """
     rays_mask = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(rays_mask)
-    cx = width * (0.55 + (seed[2] / 255) * 0.35)
-    cy = height * (0.25 + (seed[3] / 255) * 0.4)
+    cx, cy = _burst_centre(width, height, seed)
     rays = 18
     reach = math.hypot(width, height)
     for i in range(rays):
@@ -195,8 +199,7 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
     s = width / 1600  # scale every measure from the 1600-px design
 
     img = _background(width, height, seed, top, bottom)
-    cx = width * (0.55 + (seed[2] / 255) * 0.35)
-    cy = height * (0.25 + (seed[3] / 255) * 0.4)
+    cx, cy = _burst_centre(width, height, seed)
     ImageDraw.Draw(img, "RGBA").ellipse([cx - 150 * s, cy - 150 * s, cx + 150 * s, cy + 150 * s],
                                         fill=burst + (200,))
     draw = ImageDraw.Draw(img)  # everything else is opaque: no blending needed

@@ -243,14 +243,16 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled or self.ctx is None:
             return output
-        if self.enabled_for(page):
-            page.meta = {}
-            if page.file.src_uri in self.rendered:
-                # The search plugin rewrote page.content; keep one copy, not two.
-                self.rendered[page.file.src_uri] = page.content
         tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
-        if page.file.src_uri == pages.ONE_PAGE_URI and self.enabled_for(page):
+        if not self.enabled_for(page):
+            return output
+        page.meta = {}
+        uri = page.file.src_uri
+        if uri in self.rendered:
+            # The search plugin rewrote page.content; keep one copy, not two.
+            self.rendered[uri] = page.content
+        elif uri == pages.ONE_PAGE_URI:
             # The chapters go into the one-page edition last of all: the theme,
             # the search index and other plugins handle a page of empty slots
             # instead of the whole story (at 1,000 chapters, 7 MB of HTML that
@@ -299,6 +301,11 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if self.one_page is not None:
             self._write_one_page(*self.one_page)
         self.metas = {}
+        total = len(self.images)
+        art = sum(1 for i in self.images.values() if i.is_art)
+        drawn = sum(1 for i in self.images.values() if i.drawn)
+        log.info(f"{total} panels, {art} with art, {total - art} placeholders "
+                 f"({drawn} made this build, {total - drawn} from cache)")
 
     def _write_one_page(self, shell: str, dest: str) -> None:
         """Write the one-page edition chapter by chapter, never as one string
@@ -308,8 +315,3 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             fh.writelines(pages.one_page_parts(self.story, shell, self.rendered))
         os.replace(tmp, dest)
         self.one_page, self.rendered = None, {}
-        total = len(self.images)
-        art = sum(1 for i in self.images.values() if i.is_art)
-        drawn = sum(1 for i in self.images.values() if i.drawn)
-        log.info(f"{total} panels, {art} with art, {total - art} placeholders "
-                 f"({drawn} made this build, {total - drawn} from cache)")
