@@ -83,6 +83,16 @@ class _Capture(logging.Handler):
         self.lines.append(f"{record.levelname}: {record.getMessage()}")
 
 
+# The site prints story text with curly quotes, apostrophes and dashes (smarty).
+CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2013": "--", "\u2014": "---", "\u2026": "..."})
+
+
+def straight(text: str) -> str:
+    """Text as written, from text as the site prints it."""
+    return text.translate(CURLY)
+
+
 def make_project(tmp_path: Path, name: str = "mini") -> Project:
     dest = tmp_path / name
     shutil.copytree(FIXTURES / name, dest, ignore=shutil.ignore_patterns("site_build", ".cache"))

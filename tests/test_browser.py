@@ -121,7 +121,7 @@ def test_lightbox_opens_closes_and_survives_instant_navigation(page, site):
     page.keyboard.press("Escape")
     expect(page.locator(".glightbox-container")).to_have_count(0)
     # Instant navigation to the next chapter, then the lightbox again.
-    page.locator("a.md-footer__link--next").click()
+    page.locator(".gn-pager--bottom a[rel=next]").click()
     expect(page).to_have_url(site + "chapters/02-lens/")
     page.locator("figure#panel-02-dawn a.gn-panel-link").click()
     current = page.locator(".glightbox-container .gslide.current .gslide-image img")
@@ -155,7 +155,7 @@ def test_prompt_toggle_opens_every_prompt_and_persists(page, site):
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
     assert page.locator("details.gn-prompt[open]").count() == 2
-    page.locator("a.md-footer__link--prev").click()  # instant navigation
+    page.locator(".gn-pager--top a[rel=prev]").click()  # instant navigation
     expect(page).to_have_url(site + "chapters/01-storm/")
     expect(page.locator("details.gn-prompt").first).to_have_attribute("open", "")
     page.reload()
@@ -175,8 +175,9 @@ def test_copy_button_copies_exact_prompt(browser, site):
         page.locator("button.gn-copy").first.click()
         expect(page.locator(".md-dialog")).to_contain_text("Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == ("A storm hits the coast; the keeper climbs the spiral stairs.\n\n"
-                          "*Second paragraph* of the prompt.")
+        assert copied == ("Bright, colourful wide-landscape drawing.\n\n"
+                          "A storm hits the coast; the keeper climbs the spiral stairs.\n\n"
+                          "Second paragraph of the prompt.")
     finally:
         context.close()
 
@@ -216,7 +217,7 @@ def test_site_reads_without_javascript(browser, site):
         summary = page.locator("details.gn-prompt summary").first
         summary.click()
         expect(page.locator("details.gn-prompt .gn-prompt-text").first).to_be_visible()
-        page.locator("a.md-footer__link--next").click()
+        page.locator(".gn-pager--bottom a[rel=next]").click()
         expect(page).to_have_url(site + "chapters/02-lens/")
         page.goto(site)
         assert not page.locator("a.gn-continue").is_visible()

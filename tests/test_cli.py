@@ -63,15 +63,16 @@ def test_prompts_export_formats_and_missing(project):
     assert [r["id"] for r in rows] == ["cover", "01-storm", "02-lens", "02-dawn"]
     storm = rows[1]
     assert storm["file"] == "01-storm.jpg" and storm["has_art"] is True
-    assert storm["prompt"] == ("A storm hits the coast; the keeper climbs the spiral stairs.\n\n"
-                               "*Second paragraph* of the prompt.\n\n"
-                               "Style: Bright, colourful wide-landscape drawing.")
+    # Plain text for an image generator: the shared style first, no Markdown marks.
+    assert storm["prompt"] == ("Bright, colourful wide-landscape drawing.\n\n"
+                               "A storm hits the coast; the keeper climbs the spiral stairs.\n\n"
+                               "Second paragraph of the prompt.")
     code, out, _ = run(project, "prompts", "--missing", "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in table] == ["cover", "02-lens", "02-dawn"]
     assert table[1]["file"] == "02-lens.png"
     code, out, _ = run(project, "prompts", "--format", "md")
-    assert "## 2. The new lens" in out and "Save the image as `story/art/02-lens.png`." in out
+    assert "## 2.1 The new lens" in out and "Save the image as `story/art/02-lens.png`." in out
 
 
 def test_status_table(project):

@@ -326,7 +326,7 @@ def test_art_reader_gives_a_size_or_a_story_error(tmp_path_factory, art):
             assert str(exc).startswith(shown + ": ") and "\n" not in str(exc)
             return
         assert w > 0 and h > 0
-        job = ImageJob("02-lens", 1, "t", "p", str(path), shown, art_size=(w, h))
+        job = ImageJob("02-lens", "1", "t", "p", str(path), shown, art_size=(w, h))
         try:
             img = _open_art(job)  # what a worker does later: StoryError or a picture
         except StoryError as exc:

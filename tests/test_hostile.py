@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
 from browser import CHROMIUM_ARGS, SiteServer, chromium_path
-from conftest import make_project
+from conftest import make_project, straight
 
 PAYLOADS = [
     '<script>alert("p0")</script>',
@@ -107,14 +107,16 @@ def test_payload_text_is_still_readable(hostile_site):
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(url + "chapters/01-storm/")
-        h1 = page.locator(".md-content h1").inner_text()
+        # Story text prints with curly quotes (smarty): read them back straight.
+        h1 = straight(page.locator(".md-content h1").inner_text())
         assert PAYLOADS[0] in h1 and PAYLOADS[1] in h1  # shown as text, not run
-        caption = page.locator("figure.gn-panel figcaption").first.inner_text()
+        caption = straight(page.locator("figure.gn-panel figcaption").first.inner_text())
         assert PAYLOADS[2] in caption
         alt = page.locator("figure.gn-panel img").first.get_attribute("alt")
         assert alt == "Alt " + ALL
         copy = page.locator("button.gn-copy").first.get_attribute("data-clipboard-text")
-        assert copy == "Prompt " + ALL  # the exact prompt, for the author to copy
+        # The style, then the prompt, every character kept, for an image generator.
+        assert copy == ALL + "\n\nPrompt " + ALL
         page.goto(url + "references/")
         assert PAYLOADS[6] in page.locator("#ref-lens-report").inner_text()
         browser.close()

@@ -18,28 +18,28 @@ def _bytes(img: Image.Image) -> bytes:
 
 
 def test_placeholder_is_deterministic_and_differs_per_panel():
-    a1 = draw_placeholder("01-storm", 1, "The storm", "A storm at sea.")
-    a2 = draw_placeholder("01-storm", 1, "The storm", "A storm at sea.")
-    b = draw_placeholder("02-lens", 2, "The lens", "A lens.")
+    a1 = draw_placeholder("01-storm", "1.1", "The storm", "A storm at sea.")
+    a2 = draw_placeholder("01-storm", "1.1", "The storm", "A storm at sea.")
+    b = draw_placeholder("02-lens", "2.1", "The lens", "A lens.")
     assert _bytes(a1) == _bytes(a2)
     assert _bytes(a1) != _bytes(b)
     assert a1.size == (1600, 900)
 
 
 def test_placeholder_size_is_configurable():
-    img = draw_placeholder("x", 3, "Wide", "A prompt.", 1200, 675)
+    img = draw_placeholder("x", "3", "Wide", "A prompt.", 1200, 675)
     assert img.size == (1200, 675)
 
 
 def test_any_script_draws_without_crashing():
     for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",
                  "x" * 500, ""]:
-        img = draw_placeholder("p", 7, text, text * 3)
+        img = draw_placeholder("p", "7.2", text, text * 3)
         assert img.size == (1600, 900)
 
 
 def test_render_is_cached_and_bytes_identical(tmp_path):
-    job = ImageJob("01-storm", 1, "The storm", "A storm at sea.", None, None)
+    job = ImageJob("01-storm", "1.1", "The storm", "A storm at sea.", None, None)
     first = render(job, str(tmp_path / "a"))
     again = render(job, str(tmp_path / "a"))
     other = render(job, str(tmp_path / "b"))
@@ -55,7 +55,7 @@ def test_placeholder_renditions_keep_few_colours(tmp_path):
     """Placeholders are stored losslessly in at most FLAT_COLOURS colours, and
     every smaller rendition keeps the full one's palette."""
     from graphic_novel.images import FLAT_COLOURS
-    job = ImageJob("07-lens", 7, "The lens", "A lens grinder at work, sparks flying.", None, None)
+    job = ImageJob("07-lens", "7.1", "The lens", "A lens grinder at work, sparks flying.", None, None)
     made = render(job, str(tmp_path))
     palettes = []
     for name in ("full", "mid", "thumb"):
@@ -67,7 +67,7 @@ def test_placeholder_renditions_keep_few_colours(tmp_path):
 
 
 def test_corrupt_cache_entry_is_redrawn(tmp_path):
-    job = ImageJob("01-storm", 1, "The storm", "A storm at sea.", None, None)
+    job = ImageJob("01-storm", "1.1", "The storm", "A storm at sea.", None, None)
     first = render(job, str(tmp_path))
     (tmp_path / first.key / "entry.json").write_text("{not json")
     again = render(job, str(tmp_path))
@@ -77,7 +77,7 @@ def test_corrupt_cache_entry_is_redrawn(tmp_path):
 
 
 def test_renderer_uses_worker_pool_for_many(tmp_path):
-    jobs = [ImageJob(f"p{i}", i, f"Panel {i}", "prompt", None, None) for i in range(4)]
+    jobs = [ImageJob(f"p{i}", f"{i}", f"Panel {i}", "prompt", None, None) for i in range(4)]
     renderer = Renderer(tmp_path, workers=2)
     try:
         pending = renderer.start(jobs)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from PIL import Image
@@ -42,9 +43,15 @@ def test_chapter_says_chapter_n_of_m_and_labels_epilogue(built_mini):
     assert result.html(chapter_paths()[0]).select_one(".gn-kicker").get_text() == "Chapter 1 of 2"
     assert result.html(chapter_paths()[1]).select_one(".gn-kicker").get_text() == "Chapter 2 of 2"
     assert result.html(chapter_paths()[2]).select_one(".gn-kicker").get_text() == "Epilogue"
+    # The bar counts what the kicker counts: numbered chapters, so the
+    # epilogue after chapter 2 of 2 stays at 2 of 2.
     bar = result.html(chapter_paths()[1]).select_one("progress.gn-progress")
-    assert bar["value"] == "2" and bar["max"] == "3"
-    assert bar["aria-label"] == "Reading progress: page 2 of 3"
+    assert bar["value"] == "2" and bar["max"] == "2"
+    assert bar["aria-label"] == "Reading progress: 2 of 2 chapters"
+    first = result.html(chapter_paths()[0]).select_one("progress.gn-progress")
+    assert first["value"] == "1" and first["max"] == "2"
+    last = result.html(chapter_paths()[2]).select_one("progress.gn-progress")
+    assert last["value"] == "2" and last["max"] == "2"
 
 
 def test_panels_have_alt_size_and_lazy_loading_after_first(built_mini):
@@ -72,13 +79,15 @@ def test_panel_is_followed_by_its_prompt_block(built_mini):
     figure = soup.select_one("figure.gn-panel")
     block = figure.find_next_sibling()
     assert block.name == "details" and "gn-prompt" in block["class"]
-    assert block.summary.get_text() == "Show Image Prompt"
+    assert block.summary.select_one(".gn-show").get_text() == "Show image prompt"
     text = block.select_one(".gn-prompt-text")
     assert "the keeper climbs the spiral stairs" in text.get_text()
     assert text.select_one("em").get_text() == "Second paragraph"  # Markdown rendered
     copy = block.select_one("button.gn-copy")
-    assert copy["data-clipboard-text"] == ("A storm hits the coast; the keeper climbs the spiral "
-                                           "stairs.\n\n*Second paragraph* of the prompt.")
+    # What an image generator needs: the shared style, then the prompt, as plain text.
+    assert copy["data-clipboard-text"] == ("Bright, colourful wide-landscape drawing.\n\n"
+                                           "A storm hits the coast; the keeper climbs the spiral "
+                                           "stairs.\n\nSecond paragraph of the prompt.")
 
 
 def test_code_is_left_alone(built_mini):
@@ -99,7 +108,7 @@ def test_cover_has_everything_generated(built_mini):
     cover = content.select_one("figure.gn-cover-panel img")
     assert cover["alt"].startswith("A red and white lighthouse")
     narrative = content.select_one("details#narrative-prompt")
-    assert narrative.summary.get_text() == "Show Narrative Prompt"
+    assert narrative.summary.select_one(".gn-show").get_text() == "Show narrative prompt"
     assert narrative.select_one("strong").get_text() == "short"
     start = content.select_one("a.gn-start")
     assert start.get_text() == "Start reading" and start["href"] == "chapters/01-storm/"
@@ -179,5 +188,129 @@ def test_cover_prompt_shows_without_a_narrative_prompt(project):
     soup = result.html("index.html")
     assert soup.select_one("details#narrative-prompt") is None
     cover = soup.select_one("details#prompt-cover")
-    assert cover.summary.get_text() == "Show Cover Image Prompt"
+    assert cover.summary.select_one(".gn-show").get_text() == "Show cover image prompt"
     assert "A lighthouse at dusk" in cover.get_text()
+
+
+def test_panels_on_consecutive_lines_make_one_row(project):
+    project.edit("story/chapters/02-lens.md", "![](02-lens.png)\n\nThe lens weighed two tonnes "
+                 "[@lens-report; @history].\n\n![](02-dawn.png)",
+                 "The lens weighed two tonnes [@lens-report; @history].\n\n"
+                 "![](02-lens.png)\n![](02-dawn.png)")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    soup = result.html("chapters/02-lens/index.html")
+    rows = soup.select(".gn-row")
+    assert len(rows) == 1 and rows[0]["data-panels"] == "2"
+    units = rows[0].select(":scope > .gn-panel-unit")
+    assert [u.figure["data-panel"] for u in units] == ["02-lens", "02-dawn"]
+    for unit in units:  # each keeps its caption and prompt, and grows by its aspect ratio
+        assert unit.figcaption and unit.select_one("details.gn-prompt")
+        assert re.fullmatch(r"flex-grow:\s*1\.7778;?", unit["style"]), unit["style"]
+        assert "(min-width: 76.25em) 586px" in unit.img["sizes"]
+    # The first panel of the page loads at once; the row's second lazily.
+    assert units[0].img.get("fetchpriority") == "high" and units[1].img["loading"] == "lazy"
+
+
+def test_panels_apart_stay_single_and_full_width(built_mini):
+    _, result = built_mini
+    soup = result.html("chapters/02-lens/index.html")
+    assert not soup.select(".gn-row")
+    units = soup.select(".md-content__inner > .gn-panel-unit")
+    assert [u.figure["data-panel"] for u in units] == ["02-lens", "02-dawn"]
+    assert units[0].img["sizes"] == "(min-width: 76.25em) 1172px, 100vw"
+
+
+def test_panel_numbers_restart_per_chapter_with_lightbox_caption(built_mini):
+    _, result = built_mini
+    soup = result.html("chapters/02-lens/index.html")
+    numbers = [n.get_text() for n in soup.select("figcaption .gn-panel-number")]
+    assert numbers == ["2.1", "2.2"]
+    link = soup.select_one("figure#panel-02-lens a.gn-panel-link")
+    assert link["data-gallery"] == "02-lens"  # the lightbox keeps to this chapter
+    desc = link.select_one(".glightbox-desc")
+    assert desc.has_attr("hidden")
+    assert desc.get_text(" ", strip=True) == ("2.1 The new lens Workers hoist a large glass lens "
+                                              "up the tower on ropes.")
+
+
+def test_chapter_pages_page_at_top_and_bottom_and_hide_docs_chrome(built_mini):
+    proj, result = built_mini
+    soup = result.html("chapters/01-storm/index.html")
+    top, bottom = soup.select("nav.gn-pager--top"), soup.select("nav.gn-pager--bottom")
+    assert len(top) == 1 and len(bottom) == 1
+    for nav in (top[0], bottom[0]):
+        prev, nxt = nav.select_one("a[rel=prev]"), nav.select_one("a[rel=next]")
+        assert prev["href"] == "../.." + "/" and prev.select_one(".gn-pager-label").get_text() \
+            == "Cover"
+        assert nxt["href"] == "../../chapters/02-lens/"
+        assert nxt.select_one(".gn-pager-label").get_text() == "Chapter 2"
+        assert nxt.select_one(".gn-pager-title").get_text() == "A New Lens"
+    contents = top[0].select_one("a.gn-contents-link")
+    assert contents["href"] == "../../#chapters"
+    assert contents["data-contents"] == "../../assets/graphic-novel/contents.json"
+    # Material hides both sidebars for these pages (front matter hide: navigation, toc).
+    for page in ("index.html", "chapters/01-storm/index.html", "references/index.html",
+                 "chapters/all/index.html"):
+        html = result.html(page)
+        for sidebar in html.select(".md-sidebar"):
+            assert sidebar.has_attr("hidden"), (page, sidebar["data-md-type"])
+    last = result.html("chapters/03-epilogue/index.html").select_one(
+        ".gn-pager--bottom a[rel=next]")
+    assert last["href"] == "../../references/"
+    listing = json.loads((proj.site / "assets/graphic-novel/contents.json").read_text("utf-8"))
+    assert [(p["label"], p["url"]) for p in listing["pages"]] == [
+        ("Cover", ""), ("Chapter 1", "chapters/01-storm/"), ("Chapter 2", "chapters/02-lens/"),
+        ("Epilogue", "chapters/03-epilogue/"), ("References", "references/")]
+    # The one-page edition copies each chapter's body without its pagers.
+    one = result.html("chapters/all/index.html")
+    assert not one.select(".gn-pager")
+    assert [a["href"] for a in one.select(".gn-onepage-contents a")] == [
+        "#01-storm", "#02-lens", "#03-epilogue"]
+
+
+def test_gallery_counts_what_the_kicker_counts(built_mini):
+    _, result = built_mini
+    soup = result.html("index.html")
+    assert soup.select_one(".gn-gallery-count").get_text() == "2 chapters and an epilogue"
+    labels = [s.get_text() for s in soup.select(".gn-card-label")]
+    assert labels == ["Chapter 1", "Chapter 2", "Epilogue"]
+
+
+def test_story_text_gets_curly_quotes_but_code_and_prompts_do_not(project):
+    project.write("story/chapters/01-storm.md", project.story.joinpath(
+        "chapters/01-storm.md").read_text("utf-8") +
+        '\n"Hold the rail," she said -- it\'s the keeper\'s rule.\n\n'
+        '`"quoted" code`\n\n```\nprint("fenced")\n```\n')
+    result = project.build()
+    assert result.ok, result.error + result.log
+    soup = result.html("chapters/01-storm/index.html")
+    text = soup.select_one(".md-content").get_text()
+    assert "\u201cHold the rail,\u201d she said \u2013 it\u2019s the keeper\u2019s rule." in text
+    assert soup.find("code", string='"quoted" code')
+    assert 'print("fenced")' in soup.select("pre")[-1].get_text()
+    prompt = soup.select_one("details.gn-prompt .gn-prompt-text").get_text()
+    assert "\u2019" not in prompt and "\u201c" not in prompt
+
+
+def test_material_markup_that_axe_flags_is_fixed_where_it_is_made(project):
+    """Each string social.A11Y_FIXES rewrites must still be what Material prints:
+    if Material changes its templates, this fails instead of the fix going quiet."""
+    from graphic_novel.social import A11Y_FIXES
+
+    project.edit("mkdocs.yml", "    - navigation.instant\n",
+                 "    - navigation.instant\n    - navigation.instant.progress\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    for page in ("index.html", "chapters/01-storm/index.html", "404.html"):
+        html = (project.site / page).read_text("utf-8")
+        for old, new in A11Y_FIXES:
+            assert new in html and old not in html, (page, old)
+
+
+def test_a_panel_no_font_can_letter_is_named_in_the_build_log(project):
+    project.edit("story/image_prompts.yaml", "title: The storm", "title: The storm \u0378")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    assert "placeholder for panel '01-storm' could not letter U+0378:" in result.log
+    assert result.log.count("could not letter") == 1

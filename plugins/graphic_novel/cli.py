@@ -19,6 +19,7 @@ from . import __version__
 from .errors import StoryError, StoryErrors
 from .loader import load_story, unmatched_art
 from .model import Story
+from .prompt_text import image_prompt
 
 T = TypeVar("T")
 
@@ -86,13 +87,11 @@ def _prompt_rows(story: Story, missing_only: bool) -> list[dict]:
         art = story.art.get(panel.id)
         if missing_only and art:
             continue
-        full = panel.prompt.strip()
-        if story.style:
-            full = f"{full}\n\nStyle: {story.style.strip()}"
+        full = image_prompt(story, panel)  # the text the site's copy button copies
         chapter = where.get(panel.id)
         rows.append({
             "id": panel.id,
-            "number": panel.number,
+            "number": panel.label or "cover",
             "chapter": chapter.title if chapter else "Cover",
             "title": panel.title,
             "file": art.name if art else f"{panel.id}.png",
@@ -121,7 +120,7 @@ def cmd_prompts(args) -> int:
     else:
         out.write(f"# Image prompts: {story.title}\n\n")
         for row in rows:
-            out.write(f"## {row['number']}. {row['title']}\n\n")
+            out.write(f"## {row['number']} {row['title']}\n\n")
             out.write(f"Save the image as `story/art/{row['file']}`.\n\n")
             out.write("```text\n" + row["prompt"] + "\n```\n\n")
     if not rows:

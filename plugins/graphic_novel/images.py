@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # Pillow's image modules (4 MB), the placeholder drawing and the process pool
 # are imported where they are used: a warm build, with every panel in the
 # cache, never loads them.
-DRAW_VERSION = "5"  # bump when placeholder.draw_placeholder draws differently
+DRAW_VERSION = "6"  # bump when placeholder.draw_placeholder draws differently
 
 PIPELINE_VERSION = "8"
 THUMB_WIDTH = 480
@@ -49,7 +49,7 @@ EXIF_ORIENTATION = 0x0112
 @dataclass(frozen=True)
 class ImageJob:
     panel_id: str
-    number: int
+    label: str  # the number drawn on a placeholder ("3.2"; "" for the cover)
     title: str
     prompt: str
     art_path: str | None  # None: draw a placeholder
@@ -68,7 +68,7 @@ class ImageJob:
         if self.art_path:
             parts += ["art", self.art_digest or _file_digest(Path(self.art_path))]
         else:
-            parts += ["placeholder", DRAW_VERSION, self.panel_id, str(self.number), self.title,
+            parts += ["placeholder", DRAW_VERSION, self.panel_id, self.label, self.title,
                       self.prompt]
         for part in parts:
             h.update(part.encode("utf-8", "surrogatepass"))
@@ -293,7 +293,7 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
     planned = plan(job)
     flat = job.art_path is None
     if flat:
-        base = draw_placeholder(job.panel_id, job.number, job.title, job.prompt,
+        base = draw_placeholder(job.panel_id, job.label, job.title, job.prompt,
                                 job.width, job.height)
     else:
         base = _resize(_open_art(job), (planned[0].width, planned[0].height))
@@ -360,7 +360,7 @@ def make_job(panel, art: Path | None, art_shown: str | None, width: int, height:
              fmt: str) -> ImageJob:
     """The job for one model Panel: art hashed once and its header checked."""
     size = art_size(art, art_shown or str(art)) if art else None  # refuse junk before hashing
-    return ImageJob(panel_id=panel.id, number=panel.number, title=panel.title,
+    return ImageJob(panel_id=panel.id, label=panel.label, title=panel.title,
                     prompt=panel.prompt, art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
                     width=width, height=height, fmt=fmt, mid_width=min(800, width),

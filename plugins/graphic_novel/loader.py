@@ -506,10 +506,13 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
     # Panels in story order, numbered; unused ones warned about.
     ordered: dict[str, Panel] = {}
     sequence = ([cover] if cover in used else []) + [p for c in chapters for p in c.panel_ids]
+    labels = {pid: panel_label(c, k) for c in chapters
+              for k, pid in enumerate(c.panel_ids, start=1)}
     for n, pid in enumerate(sequence):
         panel = panels[pid]
         ordered[pid] = Panel(panel.id, panel.title, panel.alt, panel.prompt, panel.source,
-                             panel.line, number=n if cover in used else n + 1)
+                             panel.line, number=n if cover in used else n + 1,
+                             label=labels.get(pid, ""))
     drafted = set()  # panels placed in drafts left out of this build: not "unused"
     for chapter in loaded:
         if chapter.draft and not include_drafts:
@@ -527,6 +530,17 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
                  narrative_prompt=narrative, panels=ordered, chapters=chapters,
                  references=references, art={k: v for k, v in art.items() if k in ordered},
                  warnings=col.warnings)
+
+
+def panel_label(chapter: Chapter, index: int) -> str:
+    """A panel's number as the reader sees it: it restarts in every chapter.
+
+    "3.2" is chapter 3's second panel; a prologue, epilogue or appendix,
+    which has no chapter number, counts its own panels: "2".
+    """
+    if chapter.kind == "chapter" and not chapter.custom_label:
+        return f"{chapter.number}.{index}"
+    return str(index)
 
 
 def unmatched_art(root: Path, story: Story) -> list[Path]:

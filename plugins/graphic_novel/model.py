@@ -17,6 +17,8 @@ class Panel:
     source: Path  # file the entry came from
     line: int
     number: int = 0  # 1-based position in story order (cover is 0)
+    label: str = ""  # shown on the panel and its caption: "3.2" (chapter 3, second panel),
+    # or the page's own order ("2") on an unnumbered page; "" for the cover
 
 
 @dataclass(frozen=True)

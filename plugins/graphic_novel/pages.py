@@ -22,6 +22,7 @@ from markdown.extensions.tables import TableExtension
 import nh3
 
 from . import markup
+from .prompt_text import image_prompt
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
 
@@ -29,6 +30,9 @@ COVER_URI = "index.md"
 REFERENCES_URI = "references.md"
 ONE_PAGE_URI = "chapters/all.md"  # beside the chapters: their relative links work unchanged
 BODY_MARK = '<div class="gn-body-start"></div>'
+BODY_END = '<div class="gn-body-end"></div>'
+CONTENTS_PATH = "assets/graphic-novel/contents.json"
+READING_HIDE = ["navigation", "toc"]  # story pages: no docs sidebars at any width
 SLOT_RE = re.compile(r'<div class="gn-slot" data-chapter="([^"]+)"></div>')
 FEED_PATH = "feed.xml"
 
@@ -43,19 +47,22 @@ _PROMPT_TAGS = {"p", "br", "em", "strong", "code", "pre", "ul", "ol", "li", "blo
 _PAGE_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "button", "caption", "cite", "code", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "progress",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "nav", "ol", "p", "pre",
+    "progress",
     "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "wbr",
 }
 _PAGE_ATTRS = {
     "*": {"id", "class", "lang", "dir", "role", "hidden"},
-    "a": {"href", "target", "rel", "data-type", "data-alt", "data-width", "data-height"},
+    "a": {"href", "target", "rel", "data-type", "data-alt", "data-width", "data-height",
+          "data-gallery", "data-contents"},
     "abbr": {"title"}, "sup": {"title"}, "span": {"title"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "title", "loading", "decoding",
             "fetchpriority"},
     "button": {"type", "title", "data-clipboard-text"},
     "details": {"open", "data-search-exclude"},
-    "div": {"data-chapter", "data-position", "data-total", "data-label", "data-title"},
+    "div": {"data-chapter", "data-position", "data-total", "data-label", "data-title",
+            "data-panels", "style"},
     "figure": {"data-panel", "data-art"},
     "input": {"type", "checked", "disabled"},
     "li": {"value"}, "ol": {"start", "type", "reversed"},
@@ -66,11 +73,16 @@ _PAGE_ATTRS = {
 
 def sanitize_page(html_text: str) -> str:
     """Cut a rendered page body down to what a story page needs: no scripts,
-    no event handlers, no javascript: or data: URLs, no style."""
+    no event handlers, no javascript: or data: URLs, no style but a
+    panel row's flex-grow."""
     return nh3.clean(html_text, tags=_PAGE_TAGS, clean_content_tags={"script", "style"},
                      attributes=_PAGE_ATTRS, generic_attribute_prefixes={"aria-"},
                      url_schemes={"http", "https", "mailto"}, link_rel=None,
-                     strip_comments=True)
+                     strip_comments=True, filter_style_properties=_PAGE_STYLES)
+
+
+# The one style a page keeps: how wide a panel grows in a row (see panel_row).
+_PAGE_STYLES = {"flex-grow"}
 
 
 def esc(text: str) -> str:
@@ -176,56 +188,134 @@ class Context:
 
 
 def chapter_kicker(story: Story, chapter: Chapter) -> str:
+    """"Chapter 3 of 12" for a numbered chapter; the label ("Epilogue") otherwise.
+
+    The 12 counts the same chapters as the progress bar and the cover.
+    """
     if chapter.kind == "chapter" and not chapter.custom_label:
         return f"Chapter {chapter.number} of {story.chapter_count}"
     return chapter.label
 
 
+def reading_progress(story: Story, chapter: Chapter) -> tuple[int, int]:
+    """(chapters read, chapters in all), counting numbered chapters only, as
+    the kicker does: an epilogue after chapter 12 of 12 stays at 12 of 12.
+    A story without numbered chapters counts its pages instead."""
+    total = story.chapter_count
+    if not total:
+        return chapter.position, len(story.chapters)
+    done = sum(1 for c in story.chapters[:chapter.position] if c.kind == "chapter")
+    return done, total
+
+
+def chapter_count_text(story: Story) -> str:
+    """"12 chapters, an epilogue and an appendix": what the gallery holds."""
+    numbered = story.chapter_count
+    parts = [f"{numbered} chapter{'s' if numbered != 1 else ''}"] if numbered else []
+    others: dict[str, int] = {}
+    for chapter in story.chapters:
+        if chapter.kind != "chapter":
+            others[chapter.label] = others.get(chapter.label, 0) + 1
+    for label, n in others.items():
+        word = label.lower() if label in ("Prologue", "Epilogue", "Appendix") else label
+        parts.append(f"{n} {word}s" if n > 1 else
+                     f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else ""
+
+
+# How wide a panel is shown, for the browser to pick a rendition (CSS: the
+# reading column is at most 60rem; a phone shows panels edge to edge).
+PANEL_SIZES = "(min-width: 76.25em) 1172px, 100vw"
+
+
+def _row_sizes(count: int) -> str:
+    return f"(min-width: 76.25em) {1172 // count}px, (min-width: 45em) {100 // count}vw, 100vw"
+
+
 def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
-                caption: bool = True, css: str = "gn-panel") -> str:
-    """A panel's picture: responsive srcset, real dimensions, a link to the full size."""
+                caption: bool = True, css: str = "gn-panel", gallery: str = "",
+                sizes: str = PANEL_SIZES) -> str:
+    """A panel's picture: responsive srcset, real dimensions, a link to the full size.
+
+    The link carries the lightbox's caption (the panel's number, title and
+    alt text) in a hidden element GLightbox reads, and ``gallery`` keeps the
+    lightbox's arrows within one chapter.
+    """
     images = ctx.images[panel.id]
     full = images.get("full")
     srcset = ", ".join(f"{ctx.link(page_uri, site_path(images, r))} {r.width}w"
                        for r in images.srcset_renditions)
     default = images.get("mid") if any(r.name == "mid" for r in images.renditions) else full
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
+    number = f'<span class="gn-panel-number">{esc(panel.label)}</span> ' if panel.label else ""
+    described = f"<strong>{number}{esc(panel.title)}</strong>" if caption and panel.title else ""
+    described += f"<span>{esc(panel.alt)}</span>"
     lines = [
         f'<figure class="{css}" id="panel-{esc(panel.id)}" data-panel="{esc(panel.id)}" '
         f'data-art="{"art" if images.is_art else "placeholder"}">',
         f'<a class="gn-panel-link glightbox" href="{ctx.link(page_uri, site_path(images, full))}" '
-        f'data-type="image" data-alt="{esc(panel.alt)}">'
+        f'data-type="image" data-alt="{esc(panel.alt)}"'
+        + (f' data-gallery="{esc(gallery)}"' if gallery else "") + ">"
         f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
-        f'sizes="(min-width: 76.25em) 56rem, 100vw" width="{full.width}" height="{full.height}" '
-        f'alt="{esc(panel.alt)}" {loading} decoding="async"></a>',
+        f'sizes="{sizes}" width="{full.width}" height="{full.height}" '
+        f'alt="{esc(panel.alt)}" {loading} decoding="async">'
+        f'<span class="glightbox-desc" hidden>{described}</span></a>',
     ]
     if caption:
-        number = f'<span class="gn-panel-number">{panel.number}</span> ' if panel.number else ""
         lines.append(f"<figcaption>{number}{esc(panel.title)}</figcaption>")
     lines.append("</figure>")
     return "\n".join(lines)
 
 
-def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool) -> str:
-    """A panel's figure and its prompt block, as one raw HTML block."""
-    return figure_html(ctx, panel, page_uri, eager) + "\n" + \
-        prompt_block(panel.prompt, "Show Image Prompt", f"prompt-{panel.id}")
+def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool, gallery: str = "",
+               sizes: str = PANEL_SIZES) -> str:
+    """A panel's figure and its prompt block, together in one wrapper."""
+    figure = figure_html(ctx, panel, page_uri, eager, gallery=gallery, sizes=sizes)
+    prompt = prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
+                          copy_text=image_prompt(ctx.story, panel))
+    full = ctx.images[panel.id].get("full")
+    return (f'<div class="gn-panel-unit" style="flex-grow: {full.width / full.height:.4f}">\n'
+            + figure + "\n" + prompt + "\n</div>")
 
 
-def prompt_block(prompt: str, summary: str, block_id: str, extra: str = "") -> str:
+def panel_row(ctx: Context, panels: list[Panel], page_uri: str, eager: bool,
+              gallery: str) -> str:
+    """Panels written on consecutive lines: one row, side by side on a wide
+    screen. Each panel grows by its aspect ratio, so equal ratios give equal
+    heights and the tops line up; a phone stacks them."""
+    if len(panels) == 1:
+        return panel_html(ctx, panels[0], page_uri, eager, gallery)
+    sizes = _row_sizes(len(panels))
+    units = [panel_html(ctx, p, page_uri, eager and i == 0, gallery, sizes)
+             for i, p in enumerate(panels)]
+    return (f'<div class="gn-row" data-panels="{len(panels)}">\n' + "\n".join(units)
+            + "\n</div>")
+
+
+def prompt_block(prompt: str, what: str, block_id: str, extra: str = "",
+                 copy_text: str | None = None) -> str:
     """A collapsible, Material-styled block with the prompt rendered and a copy button.
 
+    The summary reads "Show image prompt" closed and "Hide image prompt" open
+    (CSS swaps the two, so it needs no script). The copy button copies
+    ``copy_text`` (the plain text an image generator takes) or the prompt.
+
     Left out of the search index: readers search the story, and a prompt
-    matching would send them to "Show Image Prompt" (at 1,000 chapters the
+    matching would send them to the prompt's summary (at 1,000 chapters the
     index is also a quarter smaller). Material removes the attribute once
     the page is indexed.
     """
+    copy = prompt if copy_text is None else copy_text
     return "\n".join([
         f'<details class="gn-prompt abstract" id="{esc(block_id)}" data-search-exclude="true">',
-        f"<summary>{esc(summary)}</summary>",
+        f'<summary><span class="gn-show">Show {esc(what)}</span>'
+        f'<span class="gn-hide">Hide {esc(what)}</span></summary>',
         f'<div class="gn-prompt-text">{render_markdown(prompt)}{extra}</div>',
         f'<p class="gn-prompt-actions"><button type="button" class="md-button gn-copy" '
-        f'data-clipboard-text="{esc(prompt)}" title="Copy the prompt text">Copy prompt</button></p>',
+        f'data-clipboard-text="{esc(copy)}" title="Copy the text for an image generator">'
+        'Copy prompt</button></p>',
         "</details>",
     ])
 
@@ -246,15 +336,29 @@ def front_matter(**values) -> str:
 
 
 def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
-    """A chapter's Markdown with panels and citations turned into HTML."""
+    """A chapter's Markdown with panels and citations turned into HTML.
+
+    Panel lines with no blank line between them form one row (panel_row):
+    each further panel of a row rewrites the row's block and leaves its own
+    line empty.
+    """
     story = ctx.story
     refs_url = ctx.link(page_uri, REFERENCES_URI)
-    eager = [True]  # the first panel loads at once, the rest lazily
+    row: dict = {"line": -2, "key": "", "panels": []}
 
     def on_panel(use: markup.PanelUse) -> str:
-        html_block = panel_html(ctx, story.panels[use.panel_id], page_uri, eager[0])
-        eager[0] = False
-        return ctx.blocks.block(html_block)
+        panel = story.panels[use.panel_id]
+        first = not row["key"]
+        if use.line == row["line"] + 1:
+            row["panels"].append(panel)
+            row["line"] = use.line
+            ctx.blocks.html[row["key"]] = panel_row(ctx, row["panels"], page_uri,
+                                                    row["eager"], chapter.slug)
+            return ""
+        row.update(line=use.line, panels=[panel], eager=first)
+        marker = ctx.blocks.block(panel_row(ctx, [panel], page_uri, first, chapter.slug))
+        row["key"] = marker.strip()
+        return marker
 
     counts: dict[str, int] = {}
 
@@ -294,31 +398,87 @@ def prompts_toggle() -> str:
             'hidden>Show all prompts</button>')
 
 
+def neighbours(story: Story, chapter: Chapter) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """(label, title, src_uri) of the pages before and after ``chapter`` in
+    reading order: the cover before the first chapter, References after the last."""
+    i = chapter.position - 1
+    chapters = story.chapters
+    prev = chapters[i - 1] if i > 0 else None
+    nxt = chapters[i + 1] if i + 1 < len(chapters) else None
+    before = (prev.label, prev.title, prev.src_uri) if prev else ("Cover", story.title, COVER_URI)
+    after = (nxt.label, nxt.title, nxt.src_uri) if nxt else \
+        ("References", f"Sources for {story.title}", REFERENCES_URI)
+    return before, after
+
+
+def pager(ctx: Context, chapter: Chapter, where: str) -> str:
+    """Previous and next page, with their labels and titles; at the top of
+    a chapter a Contents link between them (a menu of every chapter once the
+    script has loaded, the cover's gallery without it)."""
+    page_uri = chapter.src_uri
+    before, after = neighbours(ctx.story, chapter)
+
+    def link(rel: str, direction: str, target: tuple[str, str, str]) -> str:
+        label, title, uri = target
+        return (f'<a class="gn-pager-link gn-pager-link--{rel}" rel="{rel}" '
+                f'href="{ctx.link(page_uri, uri)}">'
+                f'<span class="gn-pager-dir">{direction}</span>'
+                f'<span class="gn-pager-label">{esc(label)}</span>'
+                f'<span class="gn-pager-title">{esc(title)}</span></a>')
+
+    contents = ""
+    if where == "top":
+        contents = (f'<a class="gn-contents-link" href="{ctx.link(page_uri, COVER_URI)}#chapters" '
+                    f'data-contents="{ctx.link(page_uri, CONTENTS_PATH)}">Contents</a>')
+    name = "Chapter pages" if where == "top" else "Previous and next chapter"
+    return (f'<nav class="gn-pager gn-pager--{where}" aria-label="{name}">'
+            + link("prev", "Previous", before) + contents + link("next", "Next", after)
+            + "</nav>")
+
+
 def chapter_page(ctx: Context, chapter: Chapter) -> str:
     story = ctx.story
-    total = len(story.chapters)
-    percent = round(100 * chapter.position / total) if total else 100
+    done, total = reading_progress(story, chapter)
+    percent = round(100 * done / total) if total else 100
     head_html = "\n".join([
+        pager(ctx, chapter, "top"),
         f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
-        f'data-position="{chapter.position}" data-total="{total}" '
+        f'data-position="{chapter.position}" data-total="{len(story.chapters)}" '
         f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
-        '<div class="gn-chapter-meta">',
         f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
-        prompts_toggle() if chapter.panel_ids else "",
-        "</div>",
-        f'<progress class="gn-progress" max="{total}" value="{chapter.position}" '
-        f'aria-label="Reading progress: page {chapter.position} of {total}">'
-        f'{percent}%</progress>',
         "</div>",
     ])
+    unit = "chapters" if story.chapter_count else "pages"
+    after_title = "\n".join([
+        '<div class="gn-chapter-meta">',
+        f'<progress class="gn-progress" max="{total}" value="{done}" '
+        f'aria-label="Reading progress: {done} of {total} {unit}">{percent}%</progress>',
+        prompts_toggle() if chapter.panel_ids else "",
+        "</div>",
+        BODY_MARK,  # where the one-page edition starts copying this chapter
+    ])
     head = [
-        front_matter(title=chapter.title, description=chapter.summary),
+        front_matter(title=chapter.title, description=chapter.summary, hide=READING_HIDE),
         ctx.blocks.block(head_html),
         f"# {esc_md_inline(chapter.title)}",
-        ctx.blocks.block(BODY_MARK),  # where the one-page edition starts copying this chapter
+        ctx.blocks.block(after_title),
     ]
-    return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n"
+    foot = ctx.blocks.block(BODY_END + "\n" + pager(ctx, chapter, "bottom"))
+    return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n" + foot + "\n"
+
+
+def contents_json(ctx: Context) -> str:
+    """Every page of the story in reading order, for the Contents menu
+    (fetched once when a reader opens it: a 1,000-chapter list on every page
+    would double its weight). URLs are relative to the site root."""
+    entries = [{"label": "Cover", "title": ctx.story.title,
+                "url": page_url(COVER_URI, ctx.directory_urls)}]
+    entries += [{"label": c.label, "title": c.title, "url": page_url(c.src_uri, ctx.directory_urls),
+                 **({"draft": True} if c.draft else {})} for c in ctx.story.chapters]
+    entries.append({"label": "References", "title": "",
+                    "url": page_url(REFERENCES_URI, ctx.directory_urls)})
+    return json.dumps({"title": ctx.story.title, "pages": entries}, ensure_ascii=False)
 
 
 def one_page(ctx: Context) -> str:
@@ -330,12 +490,16 @@ def one_page(ctx: Context) -> str:
     """
     story = ctx.story
     parts = [front_matter(title=f"{story.title}: the whole story",
-                          description=story.subtitle or story.title,
+                          description=story.subtitle or story.title, hide=READING_HIDE,
                           search={"exclude": True}),  # the chapters are indexed already
              f"# {esc_md_inline(story.title)}"]
-    intro = [f'<p class="gn-subtitle">{esc(story.subtitle)}</p>'] if story.subtitle else []
+    intro = ['<div class="gn-onepage-intro">']
+    intro += [f'<p class="gn-subtitle">{esc(story.subtitle)}</p>'] if story.subtitle else []
     intro += [f'<p class="gn-notice">{esc(story.notice)}</p>',
-              f'<p class="gn-actions">{prompts_toggle()}</p>']
+              f'<p class="gn-actions">{prompts_toggle()}</p>',
+              '<nav class="gn-onepage-contents" aria-label="Chapters on this page"><ol>']
+    intro += [f'<li><a href="#{esc(c.slug)}">{esc(nav_title(c))}</a></li>' for c in story.chapters]
+    intro.append("</ol></nav></div>")
     parts.append(ctx.blocks.block("\n".join(intro)))
     for chapter in story.chapters:
         heading = nav_title(chapter) if chapter.kind != "chapter" or chapter.custom_label \
@@ -376,7 +540,7 @@ def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> It
             if chapter:
                 yield f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
             continue
-        body = body.split(BODY_MARK, 1)[1]
+        body = body.split(BODY_MARK, 1)[1].split(BODY_END, 1)[0]
         prefix = chapter.slug + "--"
         body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
         body = _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
@@ -393,7 +557,7 @@ def cover_page(ctx: Context) -> str:
     uri = COVER_URI
     first_page = story.chapters[0] if story.chapters else None
     # No meta title: Material would print "Title - Site name" on the homepage.
-    parts = [front_matter(description=story.subtitle, hide=["toc"]),
+    parts = [front_matter(description=story.subtitle, hide=READING_HIDE),
              f"# {esc_md_inline(story.title)}"]
     head = []  # everything down to the gallery is HTML, kept out of Markdown
     if story.subtitle:
@@ -419,12 +583,16 @@ def cover_page(ctx: Context) -> str:
             extra = ('<p class="gn-style-label"><strong>Shared style for every panel</strong></p>'
                      + render_markdown(story.style))
         prompt = story.narrative_prompt or ""
-        head.append(prompt_block(prompt, "Show Narrative Prompt", "narrative-prompt", extra))
+        head.append(prompt_block(prompt, "narrative prompt", "narrative-prompt", extra))
     if story.cover:
-        head.append(prompt_block(story.cover.prompt, "Show Cover Image Prompt",
-                                 f"prompt-{story.cover.id}"))
+        head.append(prompt_block(story.cover.prompt, "cover image prompt",
+                                 f"prompt-{story.cover.id}",
+                                 copy_text=image_prompt(story, story.cover)))
     parts.append(ctx.blocks.block("\n".join(head)))
     parts.append('<h2 id="chapters">Chapters</h2>\n')
+    count = chapter_count_text(story)
+    if count:
+        parts.append(ctx.blocks.block(f'<p class="gn-gallery-count">{esc(count)}</p>'))
     parts.append(ctx.blocks.block(gallery(ctx, uri)))
     return "\n".join(parts)
 
@@ -456,8 +624,8 @@ def gallery(ctx: Context, uri: str) -> str:
 def references_page(ctx: Context) -> str:
     story = ctx.story
     uri = REFERENCES_URI
-    parts = [front_matter(title="References",
-                          description=f"Sources for {story.title}"), "# References", ""]
+    parts = [front_matter(title="References", description=f"Sources for {story.title}",
+                          hide=READING_HIDE), "# References", ""]
     if not story.references:
         parts.append("<p>This story lists no references yet.</p>")
         return "\n".join(parts) + "\n"

@@ -9,8 +9,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import unicodedata
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from .lettering import (FONT_FILE, NO_FONT, SHIPPED, _covers, _fallbacks, _font_for,
+                        _prepare, _shipped, unlettered)
 
 
 # Bright palettes: background top, background bottom, burst, caption box.
@@ -39,8 +43,9 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     """Greedy word wrap by pixel width; long words are split; ellipsis at the end.
 
     Each word is measured once and lines are summed from word and space
-    widths; a line that kerning pushes past the width is measured whole and
-    shortened.
+    widths (a line with a word in a fallback font, whose spaces may be
+    lettered in that font, is measured whole as it grows); a line that
+    kerning pushes past the width is measured whole and shortened.
     """
     # Only the start can show: never measure more than fits in max_lines.
     words = text[: max_lines * 120].split()
@@ -48,6 +53,8 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
     width = 0.0
+    one_font = getattr(font, "one_font", lambda word: True)
+    plain = True  # the line is in one font: its width is the sum of its words and spaces
     for word in words:
         size = font.getlength(word)
         while size > max_width and len(word) > 1:
@@ -60,15 +67,22 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
                     hi = mid - 1
             if current:
                 lines.append(" ".join(current))
-                current, width = [], 0.0
+                current, width, plain = [], 0.0, True
             lines.append(word[:lo])
             word = word[lo:]
             size = font.getlength(word)
         if current and width + space + size > max_width:
             lines.append(" ".join(current))
-            current, width = [], 0.0
+            current, width, plain = [], 0.0, True
         width = width + space + size if current else size
         current.append(word)
+        plain = plain and one_font(word)
+        if not plain and len(current) > 1:
+            # A space may belong to a fallback font's run: measure the line.
+            width = font.getlength(" ".join(current))
+            if width > max_width:
+                lines.append(" ".join(current[:-1]))
+                current, width, plain = [word], size, one_font(word)
         if len(lines) > max_lines:
             break
     if current:
@@ -89,9 +103,99 @@ def _fit(line: str, font, max_width: float) -> str:
     return line
 
 
-@functools.lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+
+@functools.lru_cache(maxsize=2048)
+def _runs(text: str) -> tuple[tuple[int, str], ...]:
+    """Split prepared text into (font key, run) by which font has each glyph.
+
+    Letters take the first font that has them; marks, digits, punctuation
+    and spaces stay in the run they follow when its font has them, so a line
+    of Hebrew or Chinese is shaped as one run.
+    """
+    if _shipped().issuperset(text):
+        return ((SHIPPED, text),)
+    runs: list[tuple[int, str]] = []
+    key, start = NO_FONT, 0
+    for i, ch in enumerate(text):
+        if key != NO_FONT and unicodedata.category(ch)[0] != "L" and _covers(key, ch):
+            continue
+        new = _font_for(ch)
+        if new != key:
+            if key != NO_FONT and i > start:
+                runs.append((key, text[start:i]))
+            key, start = new, i
+    if key != NO_FONT and len(text) > start:
+        runs.append((key, text[start:]))
+    return tuple(runs)
+
+
+def _font(key: int, size: int) -> ImageFont.FreeTypeFont:
+    if key == SHIPPED:
+        return _truetype(str(FONT_FILE), 0, size)
+    path, index = _fallbacks()[key - 1][:2]
+    return _truetype(path, index, size)
+
+
+@functools.lru_cache(maxsize=64)
+def _truetype(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size, index=index)
+
+
+class _Face:
+    """The lettering at one size: the shipped font, with fallbacks where it lacks a glyph.
+
+    ``getlength`` measures as :func:`wrap` needs; ``text`` draws on a common
+    baseline. Both take prepared text (see :func:`_prepare`).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.main = _font(SHIPPED, size)
+        self.ascent, self.descent = self.main.getmetrics()
+        self.cap = -self.main.getbbox("H", anchor="ls")[1]  # cap height, in pixels
+        # Runs of several fonts go left to right: inside each, right-to-left
+        # words still read right to left, but spaces and punctuation follow
+        # the line. A line of one font finds its own direction.
+        self.ltr = {"direction": "ltr"} if self.main.layout_engine == ImageFont.Layout.RAQM else {}
+
+    @staticmethod
+    def one_font(text: str) -> bool:
+        """Whether the shipped font letters all of ``text`` (and :func:`wrap` may sum widths)."""
+        return text.isascii() or _shipped().issuperset(text)
+
+    def getlength(self, text: str) -> float:
+        if text.isascii():
+            return self.main.getlength(text)
+        runs = _runs(text)
+        direction = self.ltr if len(runs) > 1 else {}
+        return sum(_font(key, self.size).getlength(run, **direction) for key, run in runs)
+
+    def text(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str,
+             anchor: str = "ls", **kwargs) -> None:
+        """Draw at ``xy``; anchor as Pillow's: l/m/r, then a (ascender), m or s (baseline)."""
+        x, y = xy
+        horizontal, vertical = anchor
+        if vertical == "a":
+            y += self.ascent
+        elif vertical == "m":
+            y += (self.ascent - self.descent) / 2
+        runs = ((SHIPPED, text),) if text.isascii() else _runs(text)
+        if len(runs) == 1:
+            draw.text((x, y), runs[0][1], font=_font(runs[0][0], self.size),
+                      anchor=horizontal + "s", **kwargs)
+            return
+        kwargs.update(self.ltr)
+        fonts = [_font(key, self.size) for key, _ in runs]
+        widths = [font.getlength(run, **self.ltr) for font, (_, run) in zip(fonts, runs)]
+        x -= {"l": 0, "m": sum(widths) / 2, "r": sum(widths)}[horizontal]
+        for font, (_, run), width in zip(fonts, runs, widths):
+            draw.text((x, y), run, font=font, anchor="ls", **kwargs)
+            x += width
+
+
+@functools.lru_cache(maxsize=16)
+def _face(size: int) -> _Face:
+    return _Face(max(1, size))
 
 
 LEVELS = 32  # gradient steps; the site stores placeholders in 64 colours anyway
@@ -182,18 +286,28 @@ def _starburst(cx: float, cy: float, r_out: float, r_in: float, points: int, tur
 
 
 def _badge(draw, bx: float, by: float, s: float, label: str, fill, seed: bytes) -> None:
+    """The panel's label ("5.1", "12.10") in a starburst; long labels are lettered smaller."""
     turn = seed[5] / 80
     draw.polygon(_starburst(bx + 8 * s, by + 8 * s, 130 * s, 96 * s, 12, turn), fill=INK)
     draw.polygon(_starburst(bx, by, 130 * s, 96 * s, 12, turn), fill=fill, outline=INK,
                  width=max(1, int(6 * s)))
-    num_font = _font(int((110 if len(label) < 3 else 80) * s))
-    draw.text((bx, by), label, font=num_font, fill=INK, anchor="mm",
+    face = _face(int(110 * s))
+    width, room = face.getlength(label), 160 * s  # the burst's inner circle is 192 * s across
+    if width > room:
+        face = _face(int(face.size * room / width))
+    face.text(draw, (bx, by + face.cap / 2), label, anchor="ms", fill=INK,
               stroke_width=max(1, int(3 * s)), stroke_fill="white")
 
 
-def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
+def draw_placeholder(panel_id: str, label: str, title: str, prompt: str,
                      width: int = 1600, height: int = 900) -> Image.Image:
-    """Draw one placeholder panel and return it as an RGB image."""
+    """Draw one placeholder panel and return it as an RGB image.
+
+    ``label`` is the panel's number as shown ("5.1", "2"); "" (the cover)
+    draws no badge. The picture runs to its edges, framed by a heavy ink
+    border, and sits on a dark page or a light one alike.
+    """
+    label = _prepare(str(label)) if label else ""
     seed = _seed(panel_id)
     top, bottom, burst, caption = (_rgb(c) for c in PALETTES[seed[0] % len(PALETTES)])
     s = width / 1600  # scale every measure from the 1600-px design
@@ -205,30 +319,30 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
     draw = ImageDraw.Draw(img)  # everything else is opaque: no blending needed
 
     # Title caption box across the top.
-    title_font = _font(int(64 * s))
-    box_x0, box_y0 = (250 if number else 90) * s, 70 * s
+    title_face = _face(int(64 * s))
+    box_x0, box_y0 = (250 if label else 90) * s, 70 * s
     box_w = width - box_x0 - 90 * s
-    title_lines = wrap(title.upper(), title_font, box_w - 60 * s, 2)
+    title_lines = wrap(_prepare(title[:1000].upper()), title_face, box_w - 60 * s, 2)
     line_h = 76 * s
     box_y1 = box_y0 + 40 * s + line_h * len(title_lines)
     draw.rectangle([box_x0 + 10 * s, box_y0 + 10 * s, box_x0 + box_w + 10 * s, box_y1 + 10 * s],
                    fill=INK)
     draw.rectangle([box_x0, box_y0, box_x0 + box_w, box_y1], fill=caption, outline=INK,
                    width=max(1, int(6 * s)))
-    for i, line in enumerate(title_lines):
-        draw.text((box_x0 + 30 * s, box_y0 + 22 * s + i * line_h), line, font=title_font,
-                  fill=INK, stroke_width=max(1, int(2 * s)), stroke_fill=INK)
+    for i, line in enumerate(title_lines):  # capitals centred in each line
+        baseline = box_y0 + 20 * s + i * line_h + (line_h + title_face.cap) / 2
+        title_face.text(draw, (box_x0 + 30 * s, baseline), line, fill=INK,
+                        stroke_width=max(1, int(2 * s)), stroke_fill=INK)
 
-    # Panel number in a starburst badge, top left (the cover has none).
-    bx, by = 150 * s, 150 * s
-    if number:
-        _badge(draw, bx, by, s, str(number), burst, seed)
+    # Panel label in a starburst badge, top left (the cover has none).
+    if label:
+        _badge(draw, 150 * s, 150 * s, s, label, burst, seed)
 
     # Speech balloon with the start of the prompt.
-    body_font = _font(int(42 * s))
+    body_face = _face(int(42 * s))
     bal_x0, bal_x1 = 110 * s, width - 110 * s
-    excerpt = " ".join(prompt.replace("#", " ").replace("*", "").split())
-    body_lines = wrap(excerpt, body_font, bal_x1 - bal_x0 - 80 * s, 4)
+    excerpt = " ".join(prompt[:4000].replace("#", " ").replace("*", "").split())
+    body_lines = wrap(_prepare(excerpt[:1000]), body_face, bal_x1 - bal_x0 - 80 * s, 4)
     body_h = 54 * s
     bal_y1 = height - 120 * s
     bal_y0 = bal_y1 - 50 * s - body_h * len(body_lines)
@@ -241,18 +355,15 @@ def draw_placeholder(panel_id: str, number: int, title: str, prompt: str,
                            outline=INK, width=max(1, int(6 * s)))
     draw.line([tail[0], tail[1]], fill="white", width=max(1, int(10 * s)))
     for i, line in enumerate(body_lines):
-        draw.text((bal_x0 + 40 * s, bal_y0 + 25 * s + i * body_h), line, font=body_font, fill=INK)
+        baseline = bal_y0 + 25 * s + i * body_h + (body_h + body_face.cap) / 2
+        body_face.text(draw, (bal_x0 + 40 * s, baseline), line, fill=INK)
 
     # Footer tag: what the author does next.
-    tag_font = _font(int(30 * s))
-    tag = f"placeholder · add story/art/{panel_id}.png"
-    draw.text((width - 60 * s, height - 50 * s), tag, font=tag_font, fill="white", anchor="rs",
-              stroke_width=max(1, int(3 * s)), stroke_fill=INK)
+    tag = _prepare(f"placeholder · add story/art/{panel_id[:200]}.png")
+    _face(int(30 * s)).text(draw, (width - 60 * s, height - 50 * s), tag, anchor="rs",
+                            fill="white", stroke_width=max(1, int(3 * s)), stroke_fill=INK)
 
-    # The page: a heavy ink border inside a white gutter.
-    border = max(2, int(14 * s))
-    gutter = max(2, int(18 * s))
-    draw.rectangle([0, 0, width - 1, height - 1], outline="white", width=gutter)
-    draw.rectangle([gutter, gutter, width - 1 - gutter, height - 1 - gutter], outline=INK,
-                   width=border)
+    # The page: a heavy ink border at the very edge, no white margin, so the
+    # panel frames itself on a dark page as on a white one.
+    draw.rectangle([0, 0, width - 1, height - 1], outline=INK, width=max(2, int(16 * s)))
     return img

@@ -27,6 +27,7 @@ log = get_plugin_logger("graphic-novel")
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URIS = {"css": "assets/graphic-novel/graphic-novel.css",
               "js": "assets/graphic-novel/graphic-novel.js"}
+FONTS_URI = "assets/graphic-novel/fonts"  # beside the CSS, which names them relatively
 
 
 class _MadeOnRead(File):
@@ -109,9 +110,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if self.config.panel_width < 320 or self.config.panel_height < 180:
             raise PluginError("graphic-novel: panel_width and panel_height must be at least "
                               "320 and 180 in mkdocs.yml.")
-        # The generated pages use these two standard extensions (the one-page
-        # edition's chapter sections and heading ids); add them if missing.
-        for ext in ("attr_list", "md_in_html"):
+        # The generated pages use these standard extensions (the one-page
+        # edition's heading ids; curly quotes, apostrophes and dashes in the
+        # story's text, which smarty leaves alone in code); add them if missing.
+        for ext in ("attr_list", "md_in_html", "smarty"):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         # A long story's nav comes in sections (pages.nav); pruned, each page
@@ -180,9 +182,14 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             self._add(files, _MadeOnRead.make(config, uri, make, inclusion))
         self._add(files, _MadeOnRead.make(config, pages.FEED_PATH,
                                           functools.partial(social.atom_feed, ctx)))
+        self._add(files, _MadeOnRead.make(config, pages.CONTENTS_PATH,
+                                          functools.partial(pages.contents_json, ctx)))
         for kind, uri in ASSET_URIS.items():
             self._add(files, File.generated(config, uri,
                                             abs_src_path=str(ASSETS / Path(uri).name)))
+        for font in sorted((ASSETS / "fonts").glob("*.woff2")):  # the display face
+            self._add(files, File.generated(config, f"{FONTS_URI}/{font.name}",
+                                            abs_src_path=str(font)))
         return files
 
     @staticmethod
@@ -301,11 +308,28 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if self.one_page is not None:
             self._write_one_page(*self.one_page)
         self.metas = {}
+        self._report_lettering()
         total = len(self.images)
         art = sum(1 for i in self.images.values() if i.is_art)
         drawn = sum(1 for i in self.images.values() if i.drawn)
         log.info(f"{total} panels, {art} with art, {total - art} placeholders "
                  f"({drawn} made this build, {total - drawn} from cache)")
+
+    def _report_lettering(self) -> None:
+        """Name each placeholder drawn this build whose text some character
+        was left out of: no shipped or system font has it (CJK without a CJK
+        font installed, say)."""
+        from .lettering import unlettered
+
+        for pid, images in self.images.items():
+            if images.drawn and not images.is_art:
+                panel = self.story.panels[pid]
+                missing = unlettered(f"{panel.label} {panel.title} {panel.prompt}")
+                if missing:
+                    codes = " ".join(f"U+{ord(ch):04X}" for ch in missing)
+                    log.info(f"placeholder for panel '{pid}' could not letter {codes}: no "
+                             "font here has those characters (install a font that does, e.g. "
+                             "Debian's fonts-noto-cjk, to see them; the art will replace it).")
 
     def _write_one_page(self, shell: str, dest: str) -> None:
         """Write the one-page edition chapter by chapter, never as one string

@@ -36,6 +36,10 @@ markdown_extensions:
   - md_in_html
   - admonition
   - pymdownx.details
+  - smarty
+
+extra:
+  generator: false
 """
 
 PLUGINS_YML = """\
@@ -43,7 +47,7 @@ plugins:
   - search
   - glightbox:
       zoomable: true
-      touchNavigation: false
+      touchNavigation: true
       loop: false
   - graphic-novel:
       story_dir: story
@@ -75,6 +79,21 @@ panels:
     alt: Describe what the first picture shows, for readers who cannot see it.
     prompt: |
       Describe the first picture in detail: the place, the people, the light.
+  - id: 01-left
+    title: One moment
+    alt: Describe the left-hand picture of the pair.
+    prompt: |
+      The first of two pictures shown side by side: one moment of a scene.
+  - id: 01-right
+    title: The next moment
+    alt: Describe the right-hand picture of the pair.
+    prompt: |
+      The second of the pair: the same scene a moment later.
+  - id: 02-turn
+    title: The turn
+    alt: Describe the picture that opens the second chapter.
+    prompt: |
+      The picture that opens chapter two, where the story turns.
 """
 
 REFERENCES_YML = """\
@@ -93,6 +112,23 @@ summary: One sentence that makes a reader want to open this chapter.
 ![](01-opening.png)
 
 Write the chapter here. Cite a source like this [@example].
+
+Two panel lines with no blank line between them make a row: side by side on
+a wide screen, one above the other on a phone.
+
+![](01-left.png)
+![](01-right.png)
+"""
+
+CHAPTER_2 = """\
+---
+title: What Happens Next
+summary: Each chapter is one page; readers turn them with the arrows or a swipe.
+---
+
+![](02-turn.png)
+
+A new chapter is a new file in `story/chapters/`, in file-name order.
 """
 
 README = """\
@@ -127,4 +163,5 @@ def project_files(title: str) -> dict[str, str]:
                                                        title_text=title.replace("\n", " ")),
         "story/references.yaml": REFERENCES_YML,
         "story/chapters/01-beginning.md": CHAPTER,
+        "story/chapters/02-what-happens-next.md": CHAPTER_2,
     }

@@ -1,9 +1,9 @@
 /* graphic-novel reader enhancements.
  *
  * Everything here is optional: without JavaScript the site is plain pages,
- * links and <details> blocks. With it: arrow-key and swipe paging, resume
- * where you left off, one switch for every prompt block, prompts opened for
- * printing. Works with Material's instant navigation (document$).
+ * links and <details> blocks. With it: arrow-key and swipe paging, a contents
+ * menu, resume where you left off, one switch for every prompt block,
+ * prompts opened for printing. Works with Material's instant navigation (document$).
  */
 (function () {
   "use strict";
@@ -35,6 +35,14 @@
     return true;
   }
 
+  /* The page before or after this one: a chapter's own pager, else
+   * Material's footer (cover, references). */
+  function neighbour(rel) {
+    return document.querySelector(".gn-pager--bottom a[rel=" + rel + "]") ||
+      document.querySelector(rel === "next" ? "a.md-footer__link--next"
+                                            : "a.md-footer__link--prev");
+  }
+
   function lightboxOpen() {
     return document.documentElement.classList.contains("glightbox-open");
   }
@@ -48,12 +56,12 @@
   /* Keyboard: Left/Right turn the page, Home goes to the cover. */
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey ||
-        event.shiftKey || typing(event.target) || lightboxOpen()) return;
+        event.shiftKey || typing(event.target) || lightboxOpen() || contentsOpen()) return;
     var handled = false;
     if (event.key === "ArrowLeft") {
-      handled = follow(document.querySelector("a.md-footer__link--prev"));
+      handled = follow(neighbour("prev"));
     } else if (event.key === "ArrowRight") {
-      handled = follow(document.querySelector("a.md-footer__link--next"));
+      handled = follow(neighbour("next"));
     } else if (event.key === "Home" && location.href.split("#")[0] !== ROOT) {
       // Through a real link, so instant navigation handles it like the arrows
       // (a plain location change can be cancelled by its history updates).
@@ -91,9 +99,105 @@
     var quick = Date.now() - touch.time < 800;
     touch = null;
     if (!quick || Math.abs(dx) < 70 || Math.abs(dx) < 2 * Math.abs(dy)) return;
-    follow(document.querySelector(dx < 0 ? "a.md-footer__link--next"
-                                          : "a.md-footer__link--prev"));
+    follow(neighbour(dx < 0 ? "next" : "prev"));
   }, { passive: true });
+
+  /* Contents: every page of the story in a dialog, from the list the build
+   * writes (one small file, fetched once). Without the script the link goes
+   * to the cover's chapter gallery. */
+  var contents = null;  // the list, once fetched
+
+  function contentsOpen() {
+    var dialog = document.querySelector("dialog.gn-contents");
+    return !!(dialog && dialog.open);
+  }
+
+  function contentsDialog() {
+    var dialog = document.querySelector("dialog.gn-contents");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "gn-contents";
+    dialog.setAttribute("aria-labelledby", "gn-contents-title");
+    var head = document.createElement("div");
+    head.className = "gn-contents__head";
+    var title = document.createElement("h2");
+    title.id = "gn-contents-title";
+    title.textContent = "Contents";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "gn-contents__close";
+    close.setAttribute("aria-label", "Close the contents");
+    close.textContent = "\u00d7";
+    close.addEventListener("click", function () { dialog.close(); });
+    head.appendChild(title);
+    head.appendChild(close);
+    var nav = document.createElement("nav");
+    nav.setAttribute("aria-label", "Every page of the story");
+    nav.appendChild(document.createElement("ol"));
+    dialog.appendChild(head);
+    dialog.appendChild(nav);
+    // A click on the backdrop (outside the box) closes it; a link closes it
+    // and instant navigation takes over.
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) dialog.close();
+      else if (event.target.closest && event.target.closest("a")) dialog.close();
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function fillContents(dialog, data) {
+    var list = dialog.querySelector("ol");
+    list.textContent = "";
+    var here = location.pathname;
+    var current = null;
+    data.pages.forEach(function (entry) {
+      if (typeof entry.url !== "string") return;
+      var url = new URL(entry.url, ROOT);
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = url.href;
+      var label = document.createElement("span");
+      label.className = "gn-contents__label";
+      label.textContent = entry.label || "";
+      link.appendChild(label);
+      link.appendChild(document.createTextNode(entry.title || entry.label || ""));
+      if (url.pathname === here) {
+        link.setAttribute("aria-current", "page");
+        current = link;
+      }
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    return current;
+  }
+
+  function showContents(source) {
+    var dialog = contentsDialog();
+    var ready = contents ? Promise.resolve(contents) :
+      fetch(source, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (data) { contents = data; return data; });
+    return ready.then(function (data) {
+      var current = fillContents(dialog, data);
+      if (!dialog.open) dialog.showModal();
+      if (current) {
+        current.scrollIntoView({ block: "center" });
+        current.focus();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.gn-contents-link");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();  // not a page change: instant navigation keeps out
+    showContents(link.getAttribute("data-contents")).catch(function () {
+      location.href = link.href;  // no list: the cover's gallery instead
+    });
+  }, true);
 
   /* Prompts: one switch for every prompt block, remembered across pages. */
   function applyPrompts(open) {
@@ -147,6 +251,8 @@
   });
 
   function onPage() {
+    var stale = document.querySelector("dialog.gn-contents");
+    if (stale && stale.open) stale.close();
     applyPrompts(load("prompts") === true);
     remember();
     offerResume();

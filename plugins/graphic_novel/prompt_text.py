@@ -1,0 +1,125 @@
+"""What an image generator is given for a panel: plain text, no Markdown.
+
+Prompts are written in Markdown (an author may bold a word or list the
+cast); an image model wants the words alone. The same text goes to
+`graphic-novel prompts` and to the copy button on the site, byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from html.parser import HTMLParser
+
+import markdown as md
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+
+from .model import Panel, Story
+
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "li",
+           "table", "tr", "hr", "div"}
+_SPACE_RE = re.compile(r"[ \t\r\n]+")
+
+
+class _TextOf(HTMLParser):
+    """Rendered Markdown to text: paragraphs apart by a blank line, list items
+    as "- " or "1. " lines, table cells joined by " | ", code kept as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.line: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [next number or 0 for bullets]
+        self.pre = 0
+        self.cells = 0
+
+    def _flush(self) -> None:
+        text = "".join(self.line)
+        if not self.pre:
+            text = _SPACE_RE.sub(" ", text).strip()
+        if text.strip():
+            self.blocks.append(text.rstrip("\n") if self.pre else text)
+        self.line = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS and not _ITEM_RE.fullmatch("".join(self.line)):
+            self._flush()  # (a paragraph inside a list item stays on the item's line)
+        if tag in ("ul", "ol"):
+            start = dict(attrs).get("start")
+            self.lists.append([int(start) if tag == "ol" and start and start.isdigit()
+                               else 1 if tag == "ol" else 0])
+        elif tag == "li" and self.lists:
+            counter = self.lists[-1]
+            indent = "  " * (len(self.lists) - 1)
+            if counter[0]:
+                self.line.append(f"{indent}{counter[0]}. ")
+                counter[0] += 1
+            else:
+                self.line.append(f"{indent}- ")
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "br":
+            self.line.append("\n")
+        elif tag == "tr":
+            self.cells = 0
+        elif tag in ("td", "th"):
+            if self.cells:
+                self.line.append(" | ")
+            self.cells += 1
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self._flush()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data):
+        self.line.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        # List items sit on consecutive lines; every other block stands apart.
+        out: list[str] = []
+        for block in self.blocks:
+            if out and _is_item(block) and _is_item(out[-1].rsplit("\n", 1)[-1]):
+                out[-1] += "\n" + block
+            else:
+                out.append(block)
+        return "\n\n".join(out)
+
+
+_ITEM_RE = re.compile(r"\s*(?:- |\d+\. )")
+
+
+def _is_item(line: str) -> bool:
+    return bool(_ITEM_RE.match(line))
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> md.Markdown:
+    return md.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(markdown_text: str) -> str:
+    """Markdown as the plain text it reads as: ``**bold**`` is "bold",
+    ``[a link](url)`` is "a link", a list keeps its "- " items."""
+    parser = _TextOf()
+    # "<" is text here: an image model should see "<OPEN>" on a sign as written.
+    source = (markdown_text or "").replace("<", "&lt;")
+    parser.feed(_markdown().reset().convert(source))
+    parser.close()
+    return parser.text()
+
+
+def image_prompt(story: Story, panel: Panel) -> str:
+    """The text to give an image generator for ``panel``: the story's shared
+    style, then the panel's own prompt, both as plain text."""
+    parts = [plain_text(story.style), plain_text(panel.prompt)]
+    return "\n\n".join(p for p in parts if p)
+
+
+__all__ = ["plain_text", "image_prompt"]

@@ -1,0 +1,464 @@
+"""The reading experience, measured in Debian's Chromium on two real projects:
+the default story with the repository's own mkdocs.yml, and a project made by
+`graphic-novel new` with the mkdocs.yml it writes. Phone (390x844) and desktop
+(1366x900), light and dark.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+from browser import CHROMIUM_ARGS, SiteServer, chromium_path
+from conftest import ROOT, Project
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+VIEWS = {"phone": PHONE, "desktop": DESKTOP}
+SCHEMES = ("light", "dark")
+
+
+def _default_project(base: Path) -> Project:
+    dest = base / "default"
+    dest.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for sub in ("story", "docs"):
+        shutil.copytree(ROOT / sub, dest / sub, ignore=shutil.ignore_patterns("art"))
+    return Project(dest)
+
+
+def _new_project(base: Path) -> Project:
+    dest = base / "new"
+    subprocess.run([sys.executable, "-m", "graphic_novel", "new", str(dest), "--title",
+                    "Harbour Lights"], check=True, capture_output=True)
+    return Project(dest)
+
+
+class Site:
+    def __init__(self, name: str, project: Project):
+        self.name, self.project = name, project
+        result = project.build()
+        assert result.ok, result.error + result.log
+        self.server = SiteServer(project.site)
+        self.url = self.server.url
+        self.contents = json.loads((project.site / "assets/graphic-novel/contents.json")
+                                   .read_text("utf-8"))["pages"]
+        self.chapters = [p for p in self.contents if p["url"].startswith("chapters/")]
+
+    def prompts(self) -> dict[str, str]:
+        """What `graphic-novel prompts` prints, by panel id."""
+        out = subprocess.run([sys.executable, "-m", "graphic_novel", "prompts"],
+                             cwd=self.project.root, check=True, capture_output=True,
+                             text=True).stdout
+        return {row["id"]: row["prompt"] for row in map(json.loads, out.splitlines())}
+
+    def row_chapter(self) -> str:
+        """The first chapter page with a row of panels."""
+        for entry in self.chapters:
+            page = (self.project.site / entry["url"] / "index.html").read_text("utf-8")
+            if 'class="gn-row"' in page:
+                return entry["url"]
+        raise AssertionError(f"{self.name}: no chapter has a row of panels")
+
+
+@pytest.fixture(scope="module", params=["default", "new"])
+def site(request, tmp_path_factory):
+    base = tmp_path_factory.mktemp(request.param)
+    project = _default_project(base) if request.param == "default" else _new_project(base)
+    s = Site(request.param, project)
+    yield s
+    s.server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, view: str, scheme: str, **options):
+    phone = view == "phone"
+    return browser.new_context(viewport=VIEWS[view], color_scheme=scheme, is_mobile=phone,
+                               has_touch=phone, **options)
+
+
+def _rect(locator) -> dict:
+    return locator.evaluate("e => { const r = e.getBoundingClientRect(); "
+                            "return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, "
+                            "width: r.width, height: r.height}; }")
+
+
+def _chars_per_line(paragraph) -> float:
+    """How many characters of the paragraph's own font fit on one of its lines."""
+    return paragraph.evaluate("""p => {
+        const c = document.createElement('canvas').getContext('2d');
+        const s = getComputedStyle(p);
+        c.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+        // Ordinary English prose, so the figure depends on the font, not the page.
+        const text = 'The auditorium was meant for all-hands meetings and visiting speakers. ' +
+                     'That afternoon it was packed with people who had heard a rumour.';
+        const perChar = c.measureText(text).width / text.length;
+        return p.getBoundingClientRect().width / perChar;
+    }""")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_chapter_reads_as_a_reader_not_a_docs_page(browser, site, view, scheme):
+    context = _open(browser, view, scheme)
+    page = context.new_page()
+    try:
+        chapter = site.chapters[0]
+        page.goto(site.url + chapter["url"])
+        width = VIEWS[view]["width"]
+        # No docs sidebars at any width: the nav and the table of contents are
+        # hidden, or (the phone's nav drawer) off screen until asked for.
+        for sidebar in page.locator(".md-sidebar").all():
+            r = _rect(sidebar)
+            assert not sidebar.is_visible() or r["right"] <= 0 or r["left"] >= width, r
+        # The panel takes the reading column; on a phone, edge to edge.
+        img = _rect(page.locator(".gn-panel-unit figure.gn-panel img").first)
+        if view == "desktop":
+            assert img["width"] >= 900, img
+        else:
+            assert img["width"] >= 350 and img["left"] <= 1 and img["right"] >= width - 1, img
+        # Prose at a book's measure beside the wide panel.
+        prose = page.locator(".md-content__inner > p").first
+        p_rect = _rect(prose)
+        assert p_rect["width"] < img["width"]
+        if view == "desktop":
+            assert 60 <= _chars_per_line(prose) <= 80
+        # A title that reads as a title: the shipped display face, large, full contrast.
+        h1 = page.locator(".md-content h1")
+        page.evaluate("document.fonts.ready")
+        style = h1.evaluate("e => { const s = getComputedStyle(e); return {family: s.fontFamily,"
+                            " size: parseFloat(s.fontSize), color: s.color}; }")
+        assert style["family"].startswith('"GN Display"'), style
+        assert page.evaluate("document.fonts.check('40px \"GN Display\"')")
+        assert style["size"] >= (48 if view == "desktop" else 36), style
+        bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert _contrast(style["color"], bg) >= 7, (style, bg)
+        # Kicker and progress count the same chapters.
+        kicker = page.locator(".gn-kicker").inner_text()
+        bar = page.locator("progress.gn-progress")
+        m = re.fullmatch(r"CHAPTER (\d+) OF (\d+)", kicker.upper())
+        assert m, kicker
+        assert (bar.get_attribute("value"), bar.get_attribute("max")) == m.groups()
+        # Previous and next at the top (on screen at once) and at the bottom,
+        # each naming the neighbouring page.
+        for where in ("top", "bottom"):
+            for rel in ("prev", "next"):
+                link = page.locator(f".gn-pager--{where} a[rel={rel}]")
+                link.scroll_into_view_if_needed()
+                expect(link).to_be_visible()
+                assert link.locator(".gn-pager-label").inner_text().strip()
+                assert link.locator(".gn-pager-title").inner_text().strip()
+        nxt = site.chapters[1]
+        expect(page.locator(".gn-pager--bottom a[rel=next]")).to_contain_text(nxt["title"])
+        page.evaluate("window.scrollTo(0, 0)")
+        top = _rect(page.locator(".gn-pager--top"))
+        assert top["bottom"] <= VIEWS[view]["height"] / 3, top
+    finally:
+        context.close()
+
+
+def _rgb(css: str) -> tuple[int, ...]:
+    return tuple(int(float(x)) for x in re.findall(r"[\d.]+", css)[:3])
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(rgb):
+        def ch(c):
+            c /= 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (ch(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    a, b = sorted((lum(_rgb(fg)), lum(_rgb(bg))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_panels_on_consecutive_lines_form_a_row(browser, site, view):
+    context = _open(browser, view, "light")
+    page = context.new_page()
+    try:
+        page.goto(site.url + site.row_chapter())
+        units = page.locator(".gn-row > .gn-panel-unit")
+        assert units.count() >= 2
+        first, second = _rect(units.nth(0).locator("img")), _rect(units.nth(1).locator("img"))
+        if view == "desktop":  # side by side, tops level, equal ratios give equal heights
+            assert second["left"] >= first["right"]
+            assert abs(first["top"] - second["top"]) <= 1
+            assert abs(first["height"] - second["height"]) <= 1
+        else:  # stacked, each edge to edge
+            assert second["top"] >= first["bottom"]
+            assert first["width"] >= 350 and second["width"] >= 350
+        # Each keeps its caption and its prompt block.
+        for i in range(2):
+            unit = units.nth(i)
+            expect(unit.locator("figcaption")).to_be_visible()
+            expect(unit.locator("details.gn-prompt summary")).to_be_visible()
+        # Width and height are set, so nothing moves while the art loads.
+        img = units.nth(0).locator("img")
+        assert int(img.get_attribute("width")) > 0 and int(img.get_attribute("height")) > 0
+    finally:
+        context.close()
+
+
+def test_panel_numbers_restart_in_every_chapter(browser, site):
+    context = _open(browser, "desktop", "light")
+    page = context.new_page()
+    try:
+        for entry in site.chapters:
+            page.goto(site.url + entry["url"])
+            numbers = page.locator("figure.gn-panel figcaption .gn-panel-number").all_inner_texts()
+            label = entry["label"]
+            m = re.fullmatch(r"Chapter (\d+)", label)
+            want = [f"{m.group(1)}.{i}" if m else str(i) for i in range(1, len(numbers) + 1)]
+            assert numbers == want, (entry, numbers)
+    finally:
+        context.close()
+
+
+def test_story_text_has_curly_quotes_but_code_and_prompts_keep_theirs(browser, site):
+    context = _open(browser, "desktop", "light")
+    page = context.new_page()
+    try:
+        seen_curly = False
+        for entry in site.chapters:
+            page.goto(site.url + entry["url"])
+            prose = page.evaluate("""() => [...document.querySelectorAll(
+                '.md-content__inner > p, .md-content__inner > blockquote, .md-content__inner li')]
+                .filter(e => !e.closest('details, pre, code'))
+                .map(e => { const c = e.cloneNode(true);
+                            c.querySelectorAll('code').forEach(x => x.remove());
+                            return c.textContent; }).join('\\n')""")
+            assert '"' not in prose, entry
+            seen_curly = seen_curly or "\u201c" in prose or "\u2019" in prose
+        if site.name == "default":
+            assert seen_curly
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_dark_and_light_panels_sit_on_the_page_without_white_frames(browser, site, scheme):
+    context = _open(browser, "desktop", scheme)
+    page = context.new_page()
+    try:
+        page.goto(site.url)
+        for path, selectors in [("", ("figure.gn-cover-panel img", ".gn-card img")),
+                                (site.chapters[0]["url"], ("figure.gn-panel img",))]:
+            page.goto(site.url + path)
+            page.wait_for_load_state("networkidle")
+            for selector in selectors:
+                img = page.locator(selector).first
+                img.scroll_into_view_if_needed()
+                page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                       arg=img.element_handle())
+                r = _rect(img)
+                shot = Image.open(io.BytesIO(page.screenshot(clip={
+                    "x": r["left"] - 6, "y": r["top"] - 6, "width": r["width"] + 12,
+                    "height": r["height"] + 12}))).convert("RGB")
+                # The picture's own edge (3 px in from its border) and the page
+                # just outside it: no white band in the dark scheme.
+                edge = _ring(shot, 9)
+                outside = _ring(shot, 1)
+                page_bg = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+                if scheme == "dark":
+                    assert _share_white(edge) < 0.05, (path, selector)
+                    assert _share_white(outside) < 0.05, (path, selector)
+                    assert max(page_bg) < 80
+    finally:
+        context.close()
+
+
+def _ring(img: Image.Image, inset: int) -> list[tuple[int, int, int]]:
+    w, h = img.size
+    px = img.load()
+    pts = [(x, inset) for x in range(inset, w - inset)] + \
+          [(x, h - 1 - inset) for x in range(inset, w - inset)] + \
+          [(inset, y) for y in range(inset, h - inset)] + \
+          [(w - 1 - inset, y) for y in range(inset, h - inset)]
+    return [px[p] for p in pts]
+
+
+def _share_white(pixels) -> float:
+    return sum(1 for p in pixels if min(p) > 225) / len(pixels)
+
+
+def test_copy_button_copies_what_graphic_novel_prompts_gives(browser, site):
+    context = browser.new_context(viewport=DESKTOP,
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        expected = site.prompts()
+        page.goto(site.url + site.row_chapter())
+        blocks = page.locator("details.gn-prompt")
+        checked = 0
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            panel = block.get_attribute("id").removeprefix("prompt-")
+            summary = block.locator("summary")
+            expect(summary).to_have_text("Show image prompt", use_inner_text=True)
+            summary.click()
+            expect(summary).to_have_text("Hide image prompt", use_inner_text=True)
+            block.locator("button.gn-copy").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == expected[panel], panel
+            assert "**" not in copied and "](" not in copied
+            checked += 1
+        assert checked >= 2
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_contents_menu_lists_every_chapter_one_tap_away(browser, site, view):
+    context = _open(browser, view, "dark")
+    page = context.new_page()
+    try:
+        here = site.chapters[1]
+        page.goto(site.url + here["url"])
+        link = page.locator(".gn-pager--top a.gn-contents-link")
+        expect(link).to_be_visible()
+        link.click()
+        dialog = page.locator("dialog.gn-contents")
+        expect(dialog).to_be_visible()
+        items = dialog.locator("li a")
+        assert items.count() == len(site.contents)
+        for entry, text in zip(site.contents, items.all_inner_texts()):
+            assert entry["label"].upper() in text.upper() and entry["title"] in text
+        current = dialog.locator("a[aria-current=page]")
+        expect(current).to_contain_text(here["title"])
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        link.click()
+        target = site.chapters[-1]
+        dialog.locator("li a", has_text=target["title"]).first.click()
+        expect(page).to_have_url(site.url + target["url"])
+        expect(page.locator(".md-content h1")).to_have_text(target["title"])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_lightbox_shows_caption_stays_in_the_chapter_and_fills_the_screen(browser, site, view):
+    context = _open(browser, view, "dark")
+    page = context.new_page()
+    try:
+        page.goto(site.url + site.row_chapter())
+        links = page.locator("figure.gn-panel a.gn-panel-link")
+        count = links.count()
+        first_alt = links.first.locator("img").get_attribute("alt")
+        links.first.click()
+        slide = page.locator(".glightbox-container .gslide.current")
+        expect(slide.locator(".gslide-image img")).to_be_visible()
+        desc = slide.locator(".gslide-desc")
+        expect(desc).to_contain_text(first_alt)
+        caption = page.locator("figure.gn-panel figcaption").first.inner_text()
+        expect(desc).to_contain_text(caption.split(" ", 1)[1])
+        # The overlay is opaque and covers the whole screen.
+        container = _rect(page.locator(".glightbox-container"))
+        assert container["width"] >= VIEWS[view]["width"] - 1
+        assert container["height"] >= VIEWS[view]["height"] - 1
+        overlay = page.locator(".goverlay").evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.opacity]; }")
+        page.wait_for_function("() => getComputedStyle(document.querySelector('.goverlay'))"
+                               ".opacity === '1'")
+        assert _rgb(overlay[0]) == (0, 0, 0)
+        img = _rect(slide.locator(".gslide-image img"))
+        if view == "phone":
+            assert img["width"] >= VIEWS[view]["width"] * 0.95, img
+        # The picture has no white frame.
+        bg = slide.locator(".gslide-image img").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert bg in ("rgba(0, 0, 0, 0)", "transparent"), bg
+        # Its gallery is this chapter's panels only.
+        assert page.locator(".glightbox-container .gslide").count() == count
+        page.keyboard.press("ArrowRight")
+        expect(page.locator(".glightbox-container .gslide.current .gslide-desc")).to_contain_text(
+            links.nth(1).locator("img").get_attribute("alt"))
+        page.keyboard.press("Escape")
+        expect(page.locator(".glightbox-container")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_lightbox_on_the_one_page_edition_keeps_to_one_chapter(browser, site):
+    context = _open(browser, "desktop", "light")
+    page = context.new_page()
+    try:
+        page.goto(site.url + site.row_chapter())
+        in_chapter = page.locator("figure.gn-panel").count()
+        page.goto(site.url + "chapters/all/")
+        slug = site.row_chapter().split("/")[1]
+        page.locator(f".gn-onepage-chapter:has([id='{slug}']) a.gn-panel-link").first.click()
+        expect(page.locator(".glightbox-container .gslide.current img")).to_be_visible()
+        assert page.locator(".glightbox-container .gslide").count() == in_chapter
+    finally:
+        context.close()
+
+
+def test_print_cover_on_two_pages_dark_titles_and_no_empty_first_page(browser, site):
+    context = _open(browser, "desktop", "dark")
+    page = context.new_page()
+    try:
+        page.goto(site.url)
+        page.wait_for_load_state("networkidle")
+        assert _pdf_pages(page.pdf(format="A4")) <= 2
+        page.goto(site.url + site.chapters[0]["url"])
+        page.emulate_media(media="print")
+        colour = page.locator(".md-content h1").evaluate("e => getComputedStyle(e).color")
+        assert max(_rgb(colour)) <= 60, colour
+        page.emulate_media(media="screen")
+        page.goto(site.url + "chapters/all/")
+        page.emulate_media(media="print")
+        first = page.locator(".gn-onepage-chapter").first
+        assert first.evaluate("e => getComputedStyle(e).breakBefore") == "auto"
+        intro = _rect(page.locator(".gn-onepage-intro"))
+        assert intro["height"] < 600  # title, subtitle and notice: no page of its own
+        assert page.locator(".gn-onepage-chapter").nth(1).evaluate(
+            "e => getComputedStyle(e).breakBefore") == "page"
+    finally:
+        context.close()
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+STORY_PAGES = ["", "chapter", "references/", "chapters/all/"]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_no_accessibility_findings_on_story_pages(browser, site, view, scheme):
+    context = _open(browser, view, scheme)
+    page = context.new_page()
+    try:
+        for path in STORY_PAGES:
+            page.goto(site.url + (site.row_chapter() if path == "chapter" else path))
+            page.wait_for_load_state("networkidle")
+            results = Axe().run(page)
+            assert not results.response["violations"], (path, results.generate_report())
+        # With a prompt open and the contents menu shown.
+        page.goto(site.url + site.row_chapter())
+        page.locator("details.gn-prompt summary").first.click()
+        page.locator(".gn-pager--top a.gn-contents-link").click()
+        expect(page.locator("dialog.gn-contents")).to_be_visible()
+        results = Axe().run(page)
+        assert not results.response["violations"], results.generate_report()
+    finally:
+        context.close()
