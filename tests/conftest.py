@@ -99,6 +99,19 @@ def make_project(tmp_path: Path, name: str = "mini") -> Project:
     return Project(dest)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright; one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def project(tmp_path) -> Project:
     return make_project(tmp_path)

@@ -6,9 +6,9 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import CHROMIUM_ARGS, SiteServer, chromium_path
+from browser import SiteServer
 from conftest import make_project
 
 PAGES = ["", "chapters/01-storm/", "references/", "chapters/all/"]
@@ -22,14 +22,6 @@ def site(tmp_path_factory):
     server = SiteServer(project.site)
     yield server.url
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

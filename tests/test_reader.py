@@ -12,14 +12,15 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import CHROMIUM_ARGS, SiteServer, chromium_path
+from browser import SiteServer
 from conftest import ROOT, Project
 
 PHONE = {"width": 390, "height": 844}
@@ -80,18 +81,20 @@ def site(request, tmp_path_factory):
     s.server.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _open(browser, view: str, scheme: str, **options):
     phone = view == "phone"
     return browser.new_context(viewport=VIEWS[view], color_scheme=scheme, is_mobile=phone,
                                has_touch=phone, **options)
+
+
+@contextmanager
+def _page(browser, view: str, scheme: str, **options):
+    """A fresh page at a phone's or a desktop's size, in one colour scheme."""
+    context = _open(browser, view, scheme, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _rect(locator) -> dict:
@@ -117,9 +120,7 @@ def _chars_per_line(paragraph) -> float:
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("view", ["phone", "desktop"])
 def test_chapter_reads_as_a_reader_not_a_docs_page(browser, site, view, scheme):
-    context = _open(browser, view, scheme)
-    page = context.new_page()
-    try:
+    with _page(browser, view, scheme) as page:
         chapter = site.chapters[0]
         page.goto(site.url + chapter["url"])
         width = VIEWS[view]["width"]
@@ -170,8 +171,6 @@ def test_chapter_reads_as_a_reader_not_a_docs_page(browser, site, view, scheme):
         page.evaluate("window.scrollTo(0, 0)")
         top = _rect(page.locator(".gn-pager--top"))
         assert top["bottom"] <= VIEWS[view]["height"] / 3, top
-    finally:
-        context.close()
 
 
 def _rgb(css: str) -> tuple[int, ...]:
@@ -191,9 +190,7 @@ def _contrast(fg: str, bg: str) -> float:
 
 @pytest.mark.parametrize("view", ["phone", "desktop"])
 def test_panels_on_consecutive_lines_form_a_row(browser, site, view):
-    context = _open(browser, view, "light")
-    page = context.new_page()
-    try:
+    with _page(browser, view, "light") as page:
         page.goto(site.url + site.row_chapter())
         units = page.locator(".gn-row > .gn-panel-unit")
         assert units.count() >= 2
@@ -213,14 +210,10 @@ def test_panels_on_consecutive_lines_form_a_row(browser, site, view):
         # Width and height are set, so nothing moves while the art loads.
         img = units.nth(0).locator("img")
         assert int(img.get_attribute("width")) > 0 and int(img.get_attribute("height")) > 0
-    finally:
-        context.close()
 
 
 def test_panel_numbers_restart_in_every_chapter(browser, site):
-    context = _open(browser, "desktop", "light")
-    page = context.new_page()
-    try:
+    with _page(browser, "desktop", "light") as page:
         for entry in site.chapters:
             page.goto(site.url + entry["url"])
             numbers = page.locator("figure.gn-panel figcaption .gn-panel-number").all_inner_texts()
@@ -228,14 +221,10 @@ def test_panel_numbers_restart_in_every_chapter(browser, site):
             m = re.fullmatch(r"Chapter (\d+)", label)
             want = [f"{m.group(1)}.{i}" if m else str(i) for i in range(1, len(numbers) + 1)]
             assert numbers == want, (entry, numbers)
-    finally:
-        context.close()
 
 
 def test_story_text_has_curly_quotes_but_code_and_prompts_keep_theirs(browser, site):
-    context = _open(browser, "desktop", "light")
-    page = context.new_page()
-    try:
+    with _page(browser, "desktop", "light") as page:
         seen_curly = False
         for entry in site.chapters:
             page.goto(site.url + entry["url"])
@@ -249,15 +238,11 @@ def test_story_text_has_curly_quotes_but_code_and_prompts_keep_theirs(browser, s
             seen_curly = seen_curly or "\u201c" in prose or "\u2019" in prose
         if site.name == "default":
             assert seen_curly
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_dark_and_light_panels_sit_on_the_page_without_white_frames(browser, site, scheme):
-    context = _open(browser, "desktop", scheme)
-    page = context.new_page()
-    try:
+    with _page(browser, "desktop", scheme) as page:
         page.goto(site.url)
         for path, selectors in [("", ("figure.gn-cover-panel img", ".gn-card img")),
                                 (site.chapters[0]["url"], ("figure.gn-panel img",))]:
@@ -281,8 +266,6 @@ def test_dark_and_light_panels_sit_on_the_page_without_white_frames(browser, sit
                     assert _share_white(edge) < 0.05, (path, selector)
                     assert _share_white(outside) < 0.05, (path, selector)
                     assert max(page_bg) < 80
-    finally:
-        context.close()
 
 
 def _ring(img: Image.Image, inset: int) -> list[tuple[int, int, int]]:
@@ -327,9 +310,7 @@ def test_copy_button_copies_what_graphic_novel_prompts_gives(browser, site):
 
 @pytest.mark.parametrize("view", ["phone", "desktop"])
 def test_contents_menu_lists_every_chapter_one_tap_away(browser, site, view):
-    context = _open(browser, view, "dark")
-    page = context.new_page()
-    try:
+    with _page(browser, view, "dark") as page:
         here = site.chapters[1]
         page.goto(site.url + here["url"])
         link = page.locator(".gn-pager--top a.gn-contents-link")
@@ -350,15 +331,11 @@ def test_contents_menu_lists_every_chapter_one_tap_away(browser, site, view):
         dialog.locator("li a", has_text=target["title"]).first.click()
         expect(page).to_have_url(site.url + target["url"])
         expect(page.locator(".md-content h1")).to_have_text(target["title"])
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("view", ["phone", "desktop"])
 def test_lightbox_shows_caption_stays_in_the_chapter_and_fills_the_screen(browser, site, view):
-    context = _open(browser, view, "dark")
-    page = context.new_page()
-    try:
+    with _page(browser, view, "dark") as page:
         page.goto(site.url + site.row_chapter())
         links = page.locator("figure.gn-panel a.gn-panel-link")
         count = links.count()
@@ -392,14 +369,10 @@ def test_lightbox_shows_caption_stays_in_the_chapter_and_fills_the_screen(browse
             links.nth(1).locator("img").get_attribute("alt"))
         page.keyboard.press("Escape")
         expect(page.locator(".glightbox-container")).to_have_count(0)
-    finally:
-        context.close()
 
 
 def test_lightbox_on_the_one_page_edition_keeps_to_one_chapter(browser, site):
-    context = _open(browser, "desktop", "light")
-    page = context.new_page()
-    try:
+    with _page(browser, "desktop", "light") as page:
         page.goto(site.url + site.row_chapter())
         in_chapter = page.locator("figure.gn-panel").count()
         page.goto(site.url + "chapters/all/")
@@ -407,14 +380,10 @@ def test_lightbox_on_the_one_page_edition_keeps_to_one_chapter(browser, site):
         page.locator(f".gn-onepage-chapter:has([id='{slug}']) a.gn-panel-link").first.click()
         expect(page.locator(".glightbox-container .gslide.current img")).to_be_visible()
         assert page.locator(".glightbox-container .gslide").count() == in_chapter
-    finally:
-        context.close()
 
 
 def test_print_cover_on_two_pages_dark_titles_and_no_empty_first_page(browser, site):
-    context = _open(browser, "desktop", "dark")
-    page = context.new_page()
-    try:
+    with _page(browser, "desktop", "dark") as page:
         page.goto(site.url)
         page.wait_for_load_state("networkidle")
         assert _pdf_pages(page.pdf(format="A4")) <= 2
@@ -431,8 +400,6 @@ def test_print_cover_on_two_pages_dark_titles_and_no_empty_first_page(browser, s
         assert intro["height"] < 600  # title, subtitle and notice: no page of its own
         assert page.locator(".gn-onepage-chapter").nth(1).evaluate(
             "e => getComputedStyle(e).breakBefore") == "page"
-    finally:
-        context.close()
 
 
 def _pdf_pages(pdf: bytes) -> int:
@@ -445,9 +412,7 @@ STORY_PAGES = ["", "chapter", "references/", "chapters/all/"]
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("view", ["phone", "desktop"])
 def test_no_accessibility_findings_on_story_pages(browser, site, view, scheme):
-    context = _open(browser, view, scheme)
-    page = context.new_page()
-    try:
+    with _page(browser, view, scheme) as page:
         for path in STORY_PAGES:
             page.goto(site.url + (site.row_chapter() if path == "chapter" else path))
             page.wait_for_load_state("networkidle")
@@ -460,5 +425,54 @@ def test_no_accessibility_findings_on_story_pages(browser, site, view, scheme):
         expect(page.locator("dialog.gn-contents")).to_be_visible()
         results = Axe().run(page)
         assert not results.response["violations"], results.generate_report()
+
+
+def test_swipe_in_the_lightbox_moves_to_the_next_panel_not_the_next_page(browser, site):
+    with _page(browser, "phone", "light") as page:
+        url = site.url + site.row_chapter()
+        page.goto(url)
+        links = page.locator("figure.gn-panel a.gn-panel-link")
+        links.first.click()
+        current = page.locator(".glightbox-container .gslide.current .gslide-desc")
+        expect(current).to_contain_text(links.first.locator("img").get_attribute("alt"))
+        page.wait_for_timeout(500)  # the opening animation
+        cdp = page.context.new_cdp_session(page)
+        for kind, x in (("touchStart", 330), ("touchMove", 250), ("touchMove", 150),
+                        ("touchMove", 60), ("touchEnd", 60)):
+            points = [] if kind == "touchEnd" else [{"x": x, "y": 420}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+            page.wait_for_timeout(30)
+        expect(current).to_contain_text(links.nth(1).locator("img").get_attribute("alt"))
+        assert page.url == url
+
+
+def test_portrait_art_keeps_its_shape_in_a_row(browser, tmp_path):
+    project = _new_project(tmp_path)
+    art = project.story / "art"
+    art.mkdir()
+    Image.new("RGB", (1000, 1500), (200, 60, 60)).save(art / "01-left.png")  # 2:3 portrait
+    Image.new("RGB", (1600, 900), (60, 60, 200)).save(art / "01-right.png")  # 16:9
+    Image.new("RGB", (1200, 1800), (60, 160, 60)).save(art / "01-opening.png")  # alone
+    result = project.build()
+    assert result.ok, result.error + result.log
+    server = SiteServer(project.site)
+    try:
+        with _page(browser, "desktop", "dark") as page:
+            page.goto(server.url + "chapters/01-beginning/")
+            left = page.locator("figure#panel-01-left img")
+            right = page.locator("figure#panel-01-right img")
+            assert (left.get_attribute("width"), left.get_attribute("height")) == ("1000", "1500")
+            a, b = _rect(left), _rect(right)
+            assert abs(a["width"] / a["height"] - 2 / 3) < 0.01
+            assert abs(b["width"] / b["height"] - 16 / 9) < 0.01
+            assert abs(a["top"] - b["top"]) <= 1 and abs(a["height"] - b["height"]) <= 1
+            # A lone portrait panel stands no taller than the screen, centred.
+            alone = _rect(page.locator("figure#panel-01-opening img"))
+            assert alone["height"] <= 0.92 * DESKTOP["height"] + 1
+            assert abs(alone["width"] / alone["height"] - 2 / 3) < 0.01
+            assert abs((alone["left"] + alone["right"]) / 2 - DESKTOP["width"] / 2) < 20
+            page.set_viewport_size(PHONE)
+            a, b = _rect(left), _rect(right)
+            assert b["top"] >= a["bottom"] and abs(a["width"] / a["height"] - 2 / 3) < 0.01
     finally:
-        context.close()
+        server.close()

@@ -206,7 +206,8 @@ def test_panels_on_consecutive_lines_make_one_row(project):
     assert [u.figure["data-panel"] for u in units] == ["02-lens", "02-dawn"]
     for unit in units:  # each keeps its caption and prompt, and grows by its aspect ratio
         assert unit.figcaption and unit.select_one("details.gn-prompt")
-        assert re.fullmatch(r"flex-grow:\s*1\.7778;?", unit["style"]), unit["style"]
+        assert re.fullmatch(r"flex-grow:\s*1\.7778;\s*--gn-ratio:\s*1\.7778;?", unit["style"]), \
+            unit["style"]
         assert "(min-width: 76.25em) 586px" in unit.img["sizes"]
     # The first panel of the page loads at once; the row's second lazily.
     assert units[0].img.get("fetchpriority") == "high" and units[1].img["loading"] == "lazy"
@@ -314,3 +315,24 @@ def test_a_panel_no_font_can_letter_is_named_in_the_build_log(project):
     assert result.ok, result.error + result.log
     assert "placeholder for panel '01-storm' could not letter U+0378:" in result.log
     assert result.log.count("could not letter") == 1
+
+
+def test_search_index_holds_the_story_not_the_reader_controls(built_mini):
+    proj, _ = built_mini
+    index = json.loads((proj.site / "search/search_index.json").read_text("utf-8"))
+    chapter = [d for d in index["docs"] if d["location"].startswith("chapters/01-storm/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in chapter)
+    assert "keeper" in text.lower()  # the story is found
+    for control in ("Previous", "Contents", "Show all prompts", "Reading progress",
+                    "Chapter 1 of 2", "Show image prompt", "Waves break over the rocks"):
+        assert control not in text, control  # paging, kicker, prompts, lightbox caption
+
+
+def test_pages_keep_typographic_punctuation_as_references_so_strings_stay_narrow():
+    from graphic_novel.pages import narrow, sanitize_page
+
+    out = sanitize_page("<p>\u201cYes,\u201d it\u2019s \u2013 S\u00e3o \u2026</p>")
+    assert out == "<p>&#8220;Yes,&#8221; it&#8217;s &#8211; S\u00e3o &#8230;</p>"
+    assert max(map(ord, out)) <= 0xFF  # one byte a character in CPython
+    assert narrow("\u041a\u0438\u0440\u0438\u043b\u043b\u0438\u0446\u0430") == \
+        "\u041a\u0438\u0440\u0438\u043b\u043b\u0438\u0446\u0430"  # letters stay letters

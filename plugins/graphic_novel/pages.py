@@ -33,6 +33,9 @@ BODY_MARK = '<div class="gn-body-start"></div>'
 BODY_END = '<div class="gn-body-end"></div>'
 CONTENTS_PATH = "assets/graphic-novel/contents.json"
 READING_HIDE = ["navigation", "toc"]  # story pages: no docs sidebars at any width
+# Material's search leaves out what carries this: paging, kickers, the
+# lightbox's copy of each caption (readers search the story itself).
+NOT_SEARCHED = 'data-search-exclude="true"'
 SLOT_RE = re.compile(r'<div class="gn-slot" data-chapter="([^"]+)"></div>')
 FEED_PATH = "feed.xml"
 
@@ -57,12 +60,13 @@ _PAGE_ATTRS = {
     "a": {"href", "target", "rel", "data-type", "data-alt", "data-width", "data-height",
           "data-gallery", "data-contents"},
     "abbr": {"title"}, "sup": {"title"}, "span": {"title"},
+    "nav": {"data-search-exclude"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "title", "loading", "decoding",
             "fetchpriority"},
     "button": {"type", "title", "data-clipboard-text"},
     "details": {"open", "data-search-exclude"},
     "div": {"data-chapter", "data-position", "data-total", "data-label", "data-title",
-            "data-panels", "style"},
+            "data-panels", "style", "data-search-exclude"},
     "figure": {"data-panel", "data-art"},
     "input": {"type", "checked", "disabled"},
     "li": {"value"}, "ol": {"start", "type", "reversed"},
@@ -74,15 +78,31 @@ _PAGE_ATTRS = {
 def sanitize_page(html_text: str) -> str:
     """Cut a rendered page body down to what a story page needs: no scripts,
     no event handlers, no javascript: or data: URLs, no style but a
-    panel row's flex-grow."""
-    return nh3.clean(html_text, tags=_PAGE_TAGS, clean_content_tags={"script", "style"},
-                     attributes=_PAGE_ATTRS, generic_attribute_prefixes={"aria-"},
-                     url_schemes={"http", "https", "mailto"}, link_rel=None,
-                     strip_comments=True, filter_style_properties=_PAGE_STYLES)
+    panel's aspect ratio."""
+    return narrow(nh3.clean(html_text, tags=_PAGE_TAGS, clean_content_tags={"script", "style"},
+                            attributes=_PAGE_ATTRS, generic_attribute_prefixes={"aria-"},
+                            url_schemes={"http", "https", "mailto"}, link_rel=None,
+                            strip_comments=True, filter_style_properties=_PAGE_STYLES))
 
 
-# The one style a page keeps: how wide a panel grows in a row (see panel_row).
-_PAGE_STYLES = {"flex-grow"}
+# Curly quotes, dashes, ellipses (smarty's output, which nh3 hands back as
+# characters). One of them anywhere makes Python store the whole page at two
+# bytes a character, and MkDocs keeps every page's HTML until the build ends:
+# at 1,000 chapters that was 9 MB. As character references the page stays
+# at one byte a character; a browser reads them the same.
+_WIDE_PUNCTUATION_RE = re.compile("[\u2010-\u2027\u2030-\u205e]")
+
+
+def narrow(html_text: str) -> str:
+    """``html_text`` with typographic punctuation as character references."""
+    if html_text.isascii():
+        return html_text
+    return _WIDE_PUNCTUATION_RE.sub(lambda m: f"&#{ord(m.group())};", html_text)
+
+
+# The styles a page keeps: a panel's aspect ratio, which sets how wide it
+# grows in a row and how tall a lone portrait panel may stand (see panel_html).
+_PAGE_STYLES = {"flex-grow", "--gn-ratio"}
 
 
 def esc(text: str) -> str:
@@ -251,7 +271,7 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
     number = f'<span class="gn-panel-number">{esc(panel.label)}</span> ' if panel.label else ""
     described = f"<strong>{number}{esc(panel.title)}</strong>" if caption and panel.title else ""
-    described += f"<span>{esc(panel.alt)}</span>"
+    described += f"<p>{esc(panel.alt)}</p>"
     lines = [
         f'<figure class="{css}" id="panel-{esc(panel.id)}" data-panel="{esc(panel.id)}" '
         f'data-art="{"art" if images.is_art else "placeholder"}">',
@@ -261,7 +281,10 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
         f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
         f'sizes="{sizes}" width="{full.width}" height="{full.height}" '
         f'alt="{esc(panel.alt)}" {loading} decoding="async">'
-        f'<span class="glightbox-desc" hidden>{described}</span></a>',
+        # A <div>: Material's search stops skipping at the first closing tag of
+        # the skipped element's name (search/plugin.py compares tags by name),
+        # so nothing inside may share it.
+        f'<div class="glightbox-desc" hidden {NOT_SEARCHED}>{described}</div></a>',
     ]
     if caption:
         lines.append(f"<figcaption>{number}{esc(panel.title)}</figcaption>")
@@ -276,7 +299,8 @@ def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool, gallery: 
     prompt = prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
                           copy_text=image_prompt(ctx.story, panel))
     full = ctx.images[panel.id].get("full")
-    return (f'<div class="gn-panel-unit" style="flex-grow: {full.width / full.height:.4f}">\n'
+    ratio = f"{full.width / full.height:.4f}"
+    return (f'<div class="gn-panel-unit" style="flex-grow: {ratio}; --gn-ratio: {ratio}">\n'
             + figure + "\n" + prompt + "\n</div>")
 
 
@@ -309,7 +333,7 @@ def prompt_block(prompt: str, what: str, block_id: str, extra: str = "",
     """
     copy = prompt if copy_text is None else copy_text
     return "\n".join([
-        f'<details class="gn-prompt abstract" id="{esc(block_id)}" data-search-exclude="true">',
+        f'<details class="gn-prompt abstract" id="{esc(block_id)}" {NOT_SEARCHED}>',
         f'<summary><span class="gn-show">Show {esc(what)}</span>'
         f'<span class="gn-hide">Hide {esc(what)}</span></summary>',
         f'<div class="gn-prompt-text">{render_markdown(prompt)}{extra}</div>',
@@ -431,7 +455,7 @@ def pager(ctx: Context, chapter: Chapter, where: str) -> str:
         contents = (f'<a class="gn-contents-link" href="{ctx.link(page_uri, COVER_URI)}#chapters" '
                     f'data-contents="{ctx.link(page_uri, CONTENTS_PATH)}">Contents</a>')
     name = "Chapter pages" if where == "top" else "Previous and next chapter"
-    return (f'<nav class="gn-pager gn-pager--{where}" aria-label="{name}">'
+    return (f'<nav class="gn-pager gn-pager--{where}" aria-label="{name}" {NOT_SEARCHED}>'
             + link("prev", "Previous", before) + contents + link("next", "Next", after)
             + "</nav>")
 
@@ -442,7 +466,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
     percent = round(100 * done / total) if total else 100
     head_html = "\n".join([
         pager(ctx, chapter, "top"),
-        f'<div class="gn-chapter-head" data-chapter="{esc(chapter.slug)}" '
+        f'<div class="gn-chapter-head" {NOT_SEARCHED} data-chapter="{esc(chapter.slug)}" '
         f'data-position="{chapter.position}" data-total="{len(story.chapters)}" '
         f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
         f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
@@ -451,7 +475,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
     ])
     unit = "chapters" if story.chapter_count else "pages"
     after_title = "\n".join([
-        '<div class="gn-chapter-meta">',
+        f'<div class="gn-chapter-meta" {NOT_SEARCHED}>',
         f'<progress class="gn-progress" max="{total}" value="{done}" '
         f'aria-label="Reading progress: {done} of {total} {unit}">{percent}%</progress>',
         prompts_toggle() if chapter.panel_ids else "",

@@ -103,7 +103,7 @@ def _markdown() -> md.Markdown:
     return md.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16)  # the shared style, asked for once per panel
 def plain_text(markdown_text: str) -> str:
     """Markdown as the plain text it reads as: ``**bold**`` is "bold",
     ``[a link](url)`` is "a link", a list keeps its "- " items."""
