@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import shutil
+import subprocess
+import sys
 
 from PIL import Image
 
@@ -151,3 +154,36 @@ def test_build_never_writes_into_story(project):
     assert project.build().ok
     assert project.build().ok
     assert project.tree_digest() == before
+
+
+def test_second_gradient_direction_is_a_flip_of_the_first(monkeypatch):
+    """The background ramp is resized once a process; the other direction is
+    its mirror. Whichever direction comes first, both are the same bytes as
+    drawn from scratch (a Pillow whose rotate or resize lost the symmetry
+    would fail here)."""
+    from PIL import ImageChops
+
+    from graphic_novel import placeholder
+
+    steps = placeholder._steps
+    for size in [(1600, 900), (1201, 677), (333, 187)]:
+        dots = placeholder._halftone(*size)
+        direct = [ImageChops.add(steps(*size, d), dots).tobytes() for d in (0, 1)]
+        for first in (0, 1):
+            calls = []
+            monkeypatch.setattr(placeholder, "_steps", lambda *a: calls.append(a) or steps(*a))
+            monkeypatch.setattr(placeholder, "_GROUNDS", {})
+            made = {d: placeholder._ground(*size, d).tobytes() for d in (first, 1 - first)}
+            assert made[0] == direct[0] and made[1] == direct[1]
+            assert calls == [(*size, first)]  # one resize, then a flip
+
+
+def test_drawing_a_placeholder_loads_only_the_formats_it_writes(tmp_path):
+    """Each worker draws in a fresh process: Pillow's Image.init() (all 45 format
+    plugins, 15-20 ms) must not run just to save a WebP."""
+    code = ("import sys; from graphic_novel.images import ImageJob, render; "
+            f"render(ImageJob('p1', '1.1', 'T', 'A prompt.', None, None), {str(tmp_path)!r}); "
+            "print(sorted(m for m in sys.modules if m.endswith('ImagePlugin')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = ast.literal_eval(out.stdout)
+    assert "PIL.WebPImagePlugin" in loaded and "PIL.TiffImagePlugin" not in loaded, loaded

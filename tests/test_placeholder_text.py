@@ -12,7 +12,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from graphic_novel import lettering, placeholder
-from graphic_novel.placeholder import draw_placeholder, unlettered, wrap
+from graphic_novel.lettering import unlettered
+from graphic_novel.placeholder import draw_placeholder, wrap
 
 WORDS = ["São Paulo", "Ελληνικά", "Кириллица", "Łódź ŽŠČ"]
 # U+0378 is unassigned and U+FDD0 a noncharacter: no font can have them.
@@ -189,8 +190,22 @@ def test_cmap_reader_agrees_with_fonttools():
 
 
 def test_fonttools_is_not_needed_at_run_time():
-    code = ("import sys; from graphic_novel.placeholder import draw_placeholder, unlettered; "
+    code = ("import sys; from graphic_novel.placeholder import draw_placeholder; "
+            "from graphic_novel.lettering import unlettered; "
             "draw_placeholder('p', '1.1', 'São 東京', 'x'); unlettered('Ω'); "
             "print('fontTools' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_word_widths_are_remembered_and_lines_are_not():
+    face = placeholder._Face(42)  # a face of its own, not the shared one
+    for word in ["lighthouse", "Łódź", "東京"]:
+        first = face.getlength(word)
+        assert word in face._lengths and face.getlength(word) == first
+    assert face.getlength("lighthouse") == face.main.getlength("lighthouse")
+    face.getlength("a whole line")
+    assert "a whole line" not in face._lengths
+    for i in range(placeholder.WORDS_KEPT + 10):
+        face.getlength(f"w{i}")
+    assert len(face._lengths) <= placeholder.WORDS_KEPT

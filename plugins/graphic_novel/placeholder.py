@@ -14,7 +14,7 @@ import unicodedata
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from .lettering import (FONT_FILE, NO_FONT, SHIPPED, _covers, _fallbacks, _font_for,
-                        _prepare, _shipped, unlettered)
+                        _prepare, _shipped)
 
 
 # Bright palettes: background top, background bottom, burst, caption box.
@@ -141,6 +141,9 @@ def _truetype(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, index=index)
 
 
+WORDS_KEPT = 2048  # word widths remembered per face: a quarter of a megabyte at most
+
+
 class _Face:
     """The lettering at one size: the shipped font, with fallbacks where it lacks a glyph.
 
@@ -157,6 +160,7 @@ class _Face:
         # words still read right to left, but spaces and punctuation follow
         # the line. A line of one font finds its own direction.
         self.ltr = {"direction": "ltr"} if self.main.layout_engine == ImageFont.Layout.RAQM else {}
+        self._lengths: dict[str, float] = {}  # word -> its width
 
     @staticmethod
     def one_font(text: str) -> bool:
@@ -164,11 +168,23 @@ class _Face:
         return text.isascii() or _shipped().issuperset(text)
 
     def getlength(self, text: str) -> float:
+        # Words recur from panel to panel (two measures in three, in the
+        # benchmark's story), and every measure is a HarfBuzz shaping; whole
+        # lines hardly ever recur, and are not kept.
+        length = self._lengths.get(text)
+        if length is not None:
+            return length
         if text.isascii():
-            return self.main.getlength(text)
-        runs = _runs(text)
-        direction = self.ltr if len(runs) > 1 else {}
-        return sum(_font(key, self.size).getlength(run, **direction) for key, run in runs)
+            length = self.main.getlength(text)
+        else:
+            runs = _runs(text)
+            direction = self.ltr if len(runs) > 1 else {}
+            length = sum(_font(key, self.size).getlength(run, **direction) for key, run in runs)
+        if " " not in text:
+            if len(self._lengths) >= WORDS_KEPT:
+                self._lengths.clear()
+            self._lengths[text] = length
+        return length
 
     def text(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str,
              anchor: str = "ls", **kwargs) -> None:
@@ -203,9 +219,8 @@ DOT, RAY = LEVELS, 2 * LEVELS  # added to the step: which white wash lies over i
 RAY_WASH, DOT_WASH = 46, 70  # how much white, of 255
 
 
-@functools.lru_cache(maxsize=4)
 def _steps(width: int, height: int, direction: int) -> Image.Image:
-    """A diagonal ramp of gradient steps 0..LEVELS-1; drawn once per process."""
+    """A diagonal ramp of gradient steps 0..LEVELS-1; ``direction`` 1 turns it the other way."""
     ramp = Image.linear_gradient("L").rotate(45 if direction else -45, expand=True)
     return ramp.resize((width, height)).point(lambda v: v * LEVELS // 256)
 
@@ -226,6 +241,35 @@ def _halftone(width: int, height: int) -> Image.Image:
             if r > 1.2:
                 draw.ellipse([x - r, y - r, x + r, y + r], fill=DOT)
     return mask
+
+
+_GROUNDS: dict[tuple[int, int, int], Image.Image] = {}  # (width, height, direction)
+
+
+def _ground(width: int, height: int, direction: int) -> Image.Image:
+    """Gradient steps plus the halftone dots, valued step + DOT: what every
+    panel of a size and direction shares, made once per process.
+
+    The ramp turned one way is the other one mirrored, pixel for pixel: the
+    gradient is symmetric about its vertical axis, and so are the rotation
+    and the resize. Once one direction is made, the other is a flip of it
+    instead of a second resize, the dearest step of a worker's first panels.
+    No sum passes 255, so subtracting the dots gives the steps back exactly,
+    and adding the rays afterwards gives the same bytes as adding all three
+    at once.
+    """
+    ground = _GROUNDS.get((width, height, direction))
+    if ground is None:
+        dots = _halftone(width, height)
+        other = _GROUNDS.get((width, height, 1 - direction))
+        if other is None:
+            steps = _steps(width, height, direction)
+        else:
+            steps = ImageChops.subtract(other, dots).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        if len(_GROUNDS) >= 4:
+            _GROUNDS.clear()
+        ground = _GROUNDS[width, height, direction] = ImageChops.add(steps, dots)
+    return ground
 
 
 def _wash(colour: tuple[int, int, int], amount: int) -> tuple[int, int, int]:
@@ -270,8 +314,7 @@ def _background(width: int, height: int, seed: bytes, top, bottom) -> Image.Imag
         a1 = a0 + math.pi / rays * 0.8
         draw.polygon([(cx, cy), (cx + reach * math.cos(a0), cy + reach * math.sin(a0)),
                       (cx + reach * math.cos(a1), cy + reach * math.sin(a1))], fill=RAY)
-    index = ImageChops.add(ImageChops.add(_steps(width, height, seed[1] % 2), rays_mask),
-                           _halftone(width, height))
+    index = ImageChops.add(_ground(width, height, seed[1] % 2), rays_mask)
     index.putpalette(_palette(top, bottom))  # L becomes P
     return index.convert("RGB")
 
