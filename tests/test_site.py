@@ -336,3 +336,16 @@ def test_pages_keep_typographic_punctuation_as_references_so_strings_stay_narrow
     assert max(map(ord, out)) <= 0xFF  # one byte a character in CPython
     assert narrow("\u041a\u0438\u0440\u0438\u043b\u043b\u0438\u0446\u0430") == \
         "\u041a\u0438\u0440\u0438\u043b\u043b\u0438\u0446\u0430"  # letters stay letters
+
+
+def test_pager_and_contents_do_not_repeat_the_label_in_the_title(project):
+    project.edit("story/chapters/03-epilogue.md", "title: The Light Today",
+                 "title: \"Epilogue: The Light Today\"")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    link = result.html("chapters/02-lens/index.html").select_one(".gn-pager--bottom a[rel=next]")
+    assert link.select_one(".gn-pager-label").get_text() == "Epilogue"
+    assert link.select_one(".gn-pager-title").get_text() == "The Light Today"
+    listing = json.loads((project.site / "assets/graphic-novel/contents.json").read_text("utf-8"))
+    assert {"label": "Epilogue", "title": "The Light Today",
+            "url": "chapters/03-epilogue/"} in listing["pages"]

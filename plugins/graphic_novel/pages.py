@@ -422,6 +422,17 @@ def prompts_toggle() -> str:
             'hidden>Show all prompts</button>')
 
 
+def bare_title(chapter: Chapter) -> str:
+    """The title without a leading copy of the label: an epilogue titled
+    "Epilogue: The Legacy" is shown under its label as "The Legacy"."""
+    title, label = chapter.title.strip(), chapter.label.strip()
+    for sep in (":", " -", " \u2013", " \u2014"):
+        head = label + sep
+        if title.lower().startswith(head.lower()) and title[len(head):].strip():
+            return title[len(head):].strip()
+    return title
+
+
 def neighbours(story: Story, chapter: Chapter) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """(label, title, src_uri) of the pages before and after ``chapter`` in
     reading order: the cover before the first chapter, References after the last."""
@@ -429,8 +440,9 @@ def neighbours(story: Story, chapter: Chapter) -> tuple[tuple[str, str, str], tu
     chapters = story.chapters
     prev = chapters[i - 1] if i > 0 else None
     nxt = chapters[i + 1] if i + 1 < len(chapters) else None
-    before = (prev.label, prev.title, prev.src_uri) if prev else ("Cover", story.title, COVER_URI)
-    after = (nxt.label, nxt.title, nxt.src_uri) if nxt else \
+    before = (prev.label, bare_title(prev), prev.src_uri) if prev else \
+        ("Cover", story.title, COVER_URI)
+    after = (nxt.label, bare_title(nxt), nxt.src_uri) if nxt else \
         ("References", f"Sources for {story.title}", REFERENCES_URI)
     return before, after
 
@@ -498,7 +510,8 @@ def contents_json(ctx: Context) -> str:
     would double its weight). URLs are relative to the site root."""
     entries = [{"label": "Cover", "title": ctx.story.title,
                 "url": page_url(COVER_URI, ctx.directory_urls)}]
-    entries += [{"label": c.label, "title": c.title, "url": page_url(c.src_uri, ctx.directory_urls),
+    entries += [{"label": c.label, "title": bare_title(c),
+                 "url": page_url(c.src_uri, ctx.directory_urls),
                  **({"draft": True} if c.draft else {})} for c in ctx.story.chapters]
     entries.append({"label": "References", "title": "",
                     "url": page_url(REFERENCES_URI, ctx.directory_urls)})
