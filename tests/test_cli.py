@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from PIL import Image
@@ -218,3 +220,20 @@ def test_import_command_round_trip(tmp_path):
     assert subprocess.run([*CLI, "check"], cwd=project, capture_output=True).returncode == 0
     build(load_config(str(project / "mkdocs.yml"), strict=True))
     assert (project / "site_build/index.html").is_file()
+
+
+@pytest.mark.parametrize("markdown_text, plain", [
+    ("A **bold** and *quiet* [harbour](https://example.org) `scene`.", "A bold and quiet harbour scene."),
+    ("Use `a<b` here", "Use a<b here"),
+    ("Code:\n\n    if a < b:\n        go()", "Code:\n\nif a < b:\n    go()"),
+    ("- one\n\n- two", "- one\n- two"),
+    ("* a\n    * b\n        * c", "- a\n  - b\n    - c"),
+    ("1. first\n2. second", "1. first\n2. second"),
+    ("line one  \nline two", "line one\nline two"),
+    ("A sign reading <OPEN> at AT&amp;T & co", "A sign reading <OPEN> at AT&T & co"),
+    ("First paragraph\nwraps.\n\nSecond.", "First paragraph wraps.\n\nSecond."),
+])
+def test_prompts_are_given_as_plain_text(markdown_text, plain):
+    from graphic_novel.prompt_text import plain_text
+
+    assert plain_text(markdown_text) == plain

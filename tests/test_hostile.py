@@ -139,3 +139,34 @@ def test_external_reference_links_open_safely(hostile_site):
     refs = (project.site / "references/index.html").read_text()
     assert 'href="https://example.org/history" rel="noopener noreferrer" target="_blank"' in refs
     assert 'href="/relative/page">' in refs  # relative: same site, no new tab
+
+
+def test_lightbox_caption_on_a_phone_stays_text(browser, tmp_path):
+    """GLightbox shortens long captions on touch screens from their innerText and
+    writes them back as HTML; the plugin turns that off (social.LIGHTBOX_FIX)."""
+    project = make_project(tmp_path)
+    payload = '<img src=x onerror="document.title=`PWNED`"> and a long caption to shorten'
+    project.edit("story/image_prompts.yaml",
+                 "alt: Waves break over the rocks while the keeper climbs the stairs.",
+                 f"alt: {json.dumps(payload)}")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    server = SiteServer(project.site)
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, user_agent=iphone)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "chapters/01-storm/")
+        title = page.title()
+        page.locator("figure#panel-01-storm a.gn-panel-link").click()
+        desc = page.locator(".glightbox-container .gslide.current .gslide-desc")
+        desc.wait_for()
+        page.wait_for_timeout(500)
+        assert page.title() == title
+        assert desc.locator("img").count() == 0
+        assert payload in desc.inner_text()  # shown whole, as text
+    finally:
+        context.close()
+        server.close()

@@ -349,3 +349,21 @@ def test_pager_and_contents_do_not_repeat_the_label_in_the_title(project):
     listing = json.loads((project.site / "assets/graphic-novel/contents.json").read_text("utf-8"))
     assert {"label": "Epilogue", "title": "The Light Today",
             "url": "chapters/03-epilogue/"} in listing["pages"]
+
+
+def test_gallery_count_for_several_unnumbered_pages(project):
+    for name, kind in (("04-notes.md", "appendix"), ("05-more.md", "appendix")):
+        project.write(f"story/chapters/{name}", f"---\ntitle: Notes {name}\nkind: {kind}\n---\n\nText.\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    count = result.html("index.html").select_one(".gn-gallery-count").get_text()
+    assert count == "2 chapters, an epilogue and 2 appendices"
+
+
+def test_the_lightbox_never_shortens_captions_into_html(built_mini):
+    _, result = built_mini
+    from graphic_novel.social import LIGHTBOX_FIX
+
+    for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html"):
+        html = str(result.html(page))
+        assert LIGHTBOX_FIX[1] in html and "GLightbox({\"touchNavigation\"" not in html, page

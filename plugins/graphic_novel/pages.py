@@ -228,6 +228,9 @@ def reading_progress(story: Story, chapter: Chapter) -> tuple[int, int]:
     return done, total
 
 
+_KIND_PLURALS = {"Prologue": "prologues", "Epilogue": "epilogues", "Appendix": "appendices"}
+
+
 def chapter_count_text(story: Story) -> str:
     """"12 chapters, an epilogue and an appendix": what the gallery holds."""
     numbered = story.chapter_count
@@ -237,9 +240,12 @@ def chapter_count_text(story: Story) -> str:
         if chapter.kind != "chapter":
             others[chapter.label] = others.get(chapter.label, 0) + 1
     for label, n in others.items():
-        word = label.lower() if label in ("Prologue", "Epilogue", "Appendix") else label
-        parts.append(f"{n} {word}s" if n > 1 else
-                     f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}")
+        if label in _KIND_PLURALS:
+            word = label.lower()
+            parts.append(f"{n} {_KIND_PLURALS[label]}" if n > 1 else
+                         f"{'an' if word[0] in 'aeiou' else 'a'} {word}")
+        else:  # an author's own label ("Call to Action"): no guessing at its plural
+            parts.append(f"{n} \u2018{label}\u2019 pages" if n > 1 else f"\u2018{label}\u2019")
     if len(parts) > 1:
         return ", ".join(parts[:-1]) + " and " + parts[-1]
     return parts[0] if parts else ""

@@ -255,6 +255,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return output
         tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
+        output = social.lightbox_fix(output)  # every page: docs pages have captions too
         if not self.enabled_for(page):
             return output
         page.meta = {}

@@ -20,6 +20,8 @@ from .model import Panel, Story
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "li",
            "table", "tr", "hr", "div"}
 _SPACE_RE = re.compile(r"[ \t\r\n]+")
+_BREAK = "\x00"  # a <br>, kept through the folding of white space
+_BREAK_RE = re.compile(" ?\x00 ?")
 
 
 class _TextOf(HTMLParser):
@@ -32,18 +34,20 @@ class _TextOf(HTMLParser):
         self.line: list[str] = []
         self.lists: list[list[int]] = []  # per open list: [next number or 0 for bullets]
         self.pre = 0
+        self.code = 0
         self.cells = 0
 
     def _flush(self) -> None:
         text = "".join(self.line)
         if not self.pre:
-            text = _SPACE_RE.sub(" ", text).strip()
+            indent = text[:len(text) - len(text.lstrip(" "))]  # a nested item's, ours
+            text = indent + _BREAK_RE.sub("\n", _SPACE_RE.sub(" ", text).strip())
         if text.strip():
             self.blocks.append(text.rstrip("\n") if self.pre else text)
         self.line = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS and not _ITEM_RE.fullmatch("".join(self.line)):
+        if tag in _BLOCKS and not _ITEM_RE.fullmatch("".join(self.line).rstrip() + " "):
             self._flush()  # (a paragraph inside a list item stays on the item's line)
         if tag in ("ul", "ol"):
             start = dict(attrs).get("start")
@@ -60,7 +64,9 @@ class _TextOf(HTMLParser):
         elif tag == "pre":
             self.pre += 1
         elif tag == "br":
-            self.line.append("\n")
+            self.line.append(_BREAK)
+        elif tag == "code":
+            self.code += 1
         elif tag == "tr":
             self.cells = 0
         elif tag in ("td", "th"):
@@ -75,8 +81,12 @@ class _TextOf(HTMLParser):
             self.lists.pop()
         elif tag == "pre":
             self.pre = max(0, self.pre - 1)
+        elif tag == "code":
+            self.code = max(0, self.code - 1)
 
     def handle_data(self, data):
+        if self.code:  # "<" was made "&lt;" before rendering, and code escapes "&" again
+            data = data.replace("&lt;", "<")
         self.line.append(data)
 
     def text(self) -> str:
