@@ -476,3 +476,24 @@ def test_portrait_art_keeps_its_shape_in_a_row(browser, tmp_path):
             assert b["top"] >= a["bottom"] and abs(a["width"] / a["height"] - 2 / 3) < 0.01
     finally:
         server.close()
+
+
+def test_no_page_asks_any_host_but_the_site(browser, site):
+    """Every page type of the shipped configs, opened and used: each request
+    goes to the site itself (no web fonts, scripts or images from elsewhere)."""
+    with _page(browser, "phone", "dark") as page:
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/]+)/.*$", r"\1",
+                                                               request.url)))
+        for path in ["", site.row_chapter(), "references/", "chapters/all/", "no-such-page/"]:
+            page.goto(site.url + path)
+            page.wait_for_load_state("networkidle")
+        page.goto(site.url + site.row_chapter())
+        page.locator(".gn-pager--top a.gn-contents-link").click()
+        expect(page.locator("dialog.gn-contents")).to_be_visible()
+        page.keyboard.press("Escape")
+        page.locator("figure.gn-panel a.gn-panel-link").first.click()
+        expect(page.locator(".glightbox-container .gslide.current img")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        own = re.sub(r"^\w+://([^/]+)/.*$", r"\1", site.url)
+        assert hosts == {own}, hosts

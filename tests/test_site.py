@@ -367,3 +367,18 @@ def test_the_lightbox_never_shortens_captions_into_html(built_mini):
     for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html"):
         html = str(result.html(page))
         assert LIGHTBOX_FIX[1] in html and "GLightbox({\"touchNavigation\"" not in html, page
+
+
+def test_material_default_font_is_not_fetched_from_another_host(project):
+    project.edit("mkdocs.yml", "  font: false  # no web fonts: the tests run offline\n", "")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    for page in ("index.html", "chapters/01-storm/index.html", "404.html"):
+        html = (project.site / page).read_text("utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+    # A font the author names is theirs to keep; the log says it leaves the site.
+    project.edit("mkdocs.yml", "theme:\n", "theme:\n  font:\n    text: Lato\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    assert "fonts.googleapis.com" in (project.site / "index.html").read_text("utf-8")
+    assert "theme.font {'text': 'Lato'} is fetched from Google Fonts" in result.log

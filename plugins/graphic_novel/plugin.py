@@ -27,6 +27,7 @@ log = get_plugin_logger("graphic-novel")
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URIS = {"css": "assets/graphic-novel/graphic-novel.css",
               "js": "assets/graphic-novel/graphic-novel.js"}
+MATERIAL_DEFAULT_FONT = {"text": "Roboto", "code": "Roboto Mono"}
 FONTS_URI = "assets/graphic-novel/fonts"  # beside the CSS, which names them relatively
 
 
@@ -122,11 +123,27 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if isinstance(features, list) and "navigation.prune" not in features \
                 and "navigation.expand" not in features:  # the two exclude each other
             features.append("navigation.prune")
+        self._keep_fonts_on_the_site(config)
         for kind, uri in ASSET_URIS.items():
             target = config.extra_css if kind == "css" else config.extra_javascript
             if uri not in [str(x) for x in target]:
                 target.append(uri)
         return config
+
+    @staticmethod
+    def _keep_fonts_on_the_site(config) -> None:
+        """No font from another host. Material's default (Roboto, when
+        mkdocs.yml names no font; material/templates/mkdocs_theme.yml) is
+        fetched from Google Fonts on every page, which fails offline and
+        tells a third party who reads the story; it becomes the system's
+        fonts. A font the author names is kept, and the log says where it
+        comes from."""
+        font = config.theme.get("font")
+        if font == MATERIAL_DEFAULT_FONT:
+            config.theme["font"] = False
+        elif font:
+            log.info(f"theme.font {font} is fetched from Google Fonts on every page; set "
+                     "'font: false' in mkdocs.yml to keep every request on the site.")
 
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:

@@ -9,6 +9,7 @@ import json
 THEME_YML = """\
 theme:
   name: material
+  font: false  # system fonts: no request leaves the site
   features:
     - navigation.footer
     - navigation.instant
