@@ -382,3 +382,22 @@ def test_material_default_font_is_not_fetched_from_another_host(project):
     assert result.ok, result.error + result.log
     assert "fonts.googleapis.com" in (project.site / "index.html").read_text("utf-8")
     assert "theme.font {'text': 'Lato'} is fetched from Google Fonts" in result.log
+
+
+def test_panel_labels_restart_per_chapter_for_badge_caption_and_gallery(project):
+    """The label is what the placeholder's badge, the caption, the lightbox and
+    the cover's gallery thumbnail (the chapter's first panel) all show."""
+    from graphic_novel.images import make_job
+    from graphic_novel.loader import load_story
+
+    project.write("story/chapters/00-prologue.md", "---\ntitle: Before\nkind: prologue\n---\n\n"
+                  "![](00-gulls.png)\n")
+    project.edit("story/image_prompts.yaml", "panels:\n",
+                 "panels:\n  - id: 00-gulls\n    title: Gulls\n    alt: Gulls over the rock.\n"
+                 "    prompt: Gulls.\n")
+    story = load_story(project.story)
+    labels = {pid: p.label for pid, p in story.panels.items()}
+    assert labels == {"cover": "", "00-gulls": "1", "01-storm": "1.1", "02-lens": "2.1",
+                      "02-dawn": "2.2"}
+    job = make_job(story.panels["02-dawn"], None, None, 1600, 900, "webp")
+    assert job.label == "2.2"  # drawn on the badge, and part of the cache key

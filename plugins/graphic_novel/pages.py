@@ -16,13 +16,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 
-import markdown as md
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
 import nh3
 
 from . import markup
-from .prompt_text import image_prompt
+from .prompt_text import image_prompt, prompt_markdown
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
 
@@ -117,14 +114,11 @@ def esc_md_inline(text: str) -> str:
     return out
 
 
-# Extension objects, not names: a name makes Markdown scan every installed
-# package's entry points first (8 ms a build).
-_MD = md.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
 
 
 def render_markdown(text: str) -> str:
     """An author's prompt as safe HTML (Markdown rendered, then sanitised)."""
-    raw = _MD.reset().convert(text or "")
+    raw = prompt_markdown().reset().convert(text or "")
     return nh3.clean(raw, tags=_PROMPT_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
@@ -368,26 +362,24 @@ def front_matter(**values) -> str:
 def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     """A chapter's Markdown with panels and citations turned into HTML.
 
-    Panel lines with no blank line between them form one row (panel_row):
-    each further panel of a row rewrites the row's block and leaves its own
-    line empty.
+    Panel lines with no blank line between them form one row (panel_row).
+    The scan collects the rows, each under the marker of its first line, and
+    each row's HTML is made once the scan is done.
     """
     story = ctx.story
     refs_url = ctx.link(page_uri, REFERENCES_URI)
-    row: dict = {"line": -2, "key": "", "panels": []}
+    rows: list[tuple[str, list[Panel]]] = []  # (marker key, the row's panels)
+    last_line = [-2]
 
     def on_panel(use: markup.PanelUse) -> str:
         panel = story.panels[use.panel_id]
-        first = not row["key"]
-        if use.line == row["line"] + 1:
-            row["panels"].append(panel)
-            row["line"] = use.line
-            ctx.blocks.html[row["key"]] = panel_row(ctx, row["panels"], page_uri,
-                                                    row["eager"], chapter.slug)
+        after_the_last = use.line == last_line[0] + 1
+        last_line[0] = use.line
+        if after_the_last:
+            rows[-1][1].append(panel)
             return ""
-        row.update(line=use.line, panels=[panel], eager=first)
-        marker = ctx.blocks.block(panel_row(ctx, [panel], page_uri, first, chapter.slug))
-        row["key"] = marker.strip()
+        marker = ctx.blocks.block("")
+        rows.append((marker.strip(), [panel]))
         return marker
 
     counts: dict[str, int] = {}
@@ -407,6 +399,8 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
 
     headings = _heading_lines(chapter.body)
     body, _, _ = markup.transform(chapter.body, on_panel, on_cite)
+    for i, (key, panels) in enumerate(rows):  # the page's first panel loads at once
+        ctx.blocks.html[key] = panel_row(ctx, panels, page_uri, i == 0, chapter.slug)
     return body
 
 

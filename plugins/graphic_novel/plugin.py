@@ -47,6 +47,12 @@ class _MadeOnRead(File):
         file._make = make
         return file
 
+    def is_modified(self) -> bool:
+        # MkDocs asks before copying a generated file (files.py, File.is_modified),
+        # and asking through _content would make the feed and the contents
+        # list twice a build. Generated content is always new.
+        return True
+
     def seal(self) -> None:
         """The page has been read and converted; reading it again is a bug."""
         if self._make is not None:
