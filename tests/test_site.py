@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from graphic_novel import slots
 from PIL import Image
 
 
@@ -63,7 +64,7 @@ def test_panels_have_alt_size_and_lazy_loading_after_first(built_mini):
     for img in imgs:
         assert (img["width"], img["height"]) == ("1600", "900")
         widths = [int(part.split()[-1][:-1]) for part in img["srcset"].split(",")]
-        assert widths == [800, 1600]
+        assert widths == [480, 800, 1600]
     assert "loading" not in imgs[0].attrs and imgs[0]["fetchpriority"] == "high"
     assert imgs[1]["loading"] == "lazy"
     # Every referenced image exists in the site.
@@ -219,7 +220,7 @@ def test_panels_apart_stay_single_and_full_width(built_mini):
     assert not soup.select(".gn-row")
     units = soup.select(".md-content__inner > .gn-panel-unit")
     assert [u.figure["data-panel"] for u in units] == ["02-lens", "02-dawn"]
-    assert units[0].img["sizes"] == "(min-width: 76.25em) 1172px, 100vw"
+    assert units[0].img["sizes"] == slots.panel_sizes()
 
 
 def test_panel_numbers_restart_per_chapter_with_lightbox_caption(built_mini):
@@ -360,13 +361,31 @@ def test_gallery_count_for_several_unnumbered_pages(project):
     assert count == "2 chapters, an epilogue and 2 appendices"
 
 
-def test_the_lightbox_never_shortens_captions_into_html(built_mini):
+def test_the_lightbox_loads_on_first_use_and_never_shortens_captions(built_mini):
+    """mkdocs-glightbox's render-blocking files are gone from every page, its start-up
+    script is the options graphic-novel.js reads, with GLightbox's shortening off. If
+    mkdocs-glightbox changes its markup, this fails (lightbox.py matches it exactly)."""
     _, result = built_mini
-    from graphic_novel.social import LIGHTBOX_FIX
+    for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html",
+                 "references/index.html"):
+        soup = result.html(page)
+        assert not soup.select('head script[src*="glightbox"], head link[href*="glightbox"]')
+        setup = soup.select_one("script#init-glightbox")
+        assert setup["type"] == "application/json", page
+        data = json.loads(setup.string)
+        assert data["options"]["moreLength"] == 0 and data["options"]["zoomable"]
+        assert data["js"].endswith("assets/javascripts/glightbox.min.js")
+        assert (result.site / page).parent.joinpath(data["js"]).resolve().is_file()
+        assert (result.site / page).parent.joinpath(data["css"]).resolve().is_file()
 
-    for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html"):
-        html = str(result.html(page))
-        assert LIGHTBOX_FIX[1] in html and "GLightbox({\"touchNavigation\"" not in html, page
+
+def test_lightbox_markup_in_another_shape_is_left_working_and_safe():
+    from graphic_novel import lightbox
+
+    other = ('<head></head><body><script id="init-glightbox">var x = 1;\n'
+             'const lightbox = GLightbox({"loop": false});\n</script></body>')
+    assert lightbox.load_on_first_use(other) == other.replace(
+        'GLightbox({', 'GLightbox({"moreLength": 0, ')
 
 
 def test_material_default_font_is_not_fetched_from_another_host(project):

@@ -103,7 +103,7 @@ class ImageSet:
 
     @property
     def srcset_renditions(self) -> list[Rendition]:
-        return sorted((r for r in self.renditions if r.name in ("full", "mid")),
+        return sorted((r for r in self.renditions if r.name in ("full", "mid", "thumb")),
                       key=lambda r: r.width)
 
 

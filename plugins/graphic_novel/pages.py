@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 import nh3
 
-from . import markup
+from . import markup, slots
 from .prompt_text import image_prompt, prompt_markdown
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
@@ -245,13 +245,16 @@ def chapter_count_text(story: Story) -> str:
     return parts[0] if parts else ""
 
 
-# How wide a panel is shown, for the browser to pick a rendition (CSS: the
-# reading column is at most 60rem; a phone shows panels edge to edge).
-PANEL_SIZES = "(min-width: 76.25em) 1172px, 100vw"
+PANEL_SIZES = slots.panel_sizes()  # how wide a lone panel is shown (slots.py)
+CARD_SIZES = slots.card_sizes()
 
 
-def _row_sizes(count: int) -> str:
-    return f"(min-width: 76.25em) {1172 // count}px, (min-width: 45em) {100 // count}vw, 100vw"
+def srcset(ctx: Context, page_uri: str, images: ImageSet) -> str:
+    """Every on-page rendition, smallest first, one per width (a duplicate width is void)."""
+    seen: dict[int, str] = {}
+    for r in images.srcset_renditions:
+        seen.setdefault(r.width, ctx.link(page_uri, site_path(images, r)))
+    return ", ".join(f"{url} {width}w" for width, url in seen.items())
 
 
 def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
@@ -265,8 +268,6 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
     """
     images = ctx.images[panel.id]
     full = images.get("full")
-    srcset = ", ".join(f"{ctx.link(page_uri, site_path(images, r))} {r.width}w"
-                       for r in images.srcset_renditions)
     default = images.get("mid") if any(r.name == "mid" for r in images.renditions) else full
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
     number = f'<span class="gn-panel-number">{esc(panel.label)}</span> ' if panel.label else ""
@@ -278,7 +279,8 @@ def figure_html(ctx: Context, panel: Panel, page_uri: str, eager: bool,
         f'<a class="gn-panel-link glightbox" href="{ctx.link(page_uri, site_path(images, full))}" '
         f'data-type="image" data-alt="{esc(panel.alt)}"'
         + (f' data-gallery="{esc(gallery)}"' if gallery else "") + ">"
-        f'<img src="{ctx.link(page_uri, site_path(images, default))}" srcset="{srcset}" '
+        f'<img src="{ctx.link(page_uri, site_path(images, default))}" '
+        f'srcset="{srcset(ctx, page_uri, images)}" '
         f'sizes="{sizes}" width="{full.width}" height="{full.height}" '
         f'alt="{esc(panel.alt)}" {loading} decoding="async">'
         # A <div>: Material's search stops skipping at the first closing tag of
@@ -311,7 +313,7 @@ def panel_row(ctx: Context, panels: list[Panel], page_uri: str, eager: bool,
     heights and the tops line up; a phone stacks them."""
     if len(panels) == 1:
         return panel_html(ctx, panels[0], page_uri, eager, gallery)
-    sizes = _row_sizes(len(panels))
+    sizes = slots.panel_sizes(len(panels))
     units = [panel_html(ctx, p, page_uri, eager and i == 0, gallery, sizes)
              for i, p in enumerate(panels)]
     return (f'<div class="gn-row" data-panels="{len(panels)}">\n' + "\n".join(units)
@@ -417,9 +419,11 @@ def _heading_lines(body: str) -> set[int]:
 
 
 def prompts_toggle() -> str:
-    """The show/hide-every-prompt control; hidden until the script wires it up."""
-    return ('<button type="button" class="md-button gn-prompts-toggle" aria-pressed="false" '
-            'hidden>Show all prompts</button>')
+    """The show/hide-every-prompt control. Its place is kept, unseen, until the script
+    wires it up: shown late, it would push the panels down (a layout shift)."""
+    return ('<button type="button" class="md-button gn-prompts-toggle gn-unwired" '
+            'aria-pressed="false" aria-hidden="true" tabindex="-1" disabled>'
+            'Show all prompts</button>')
 
 
 def bare_title(chapter: Chapter) -> str:
@@ -641,8 +645,10 @@ def gallery(ctx: Context, uri: str) -> str:
         if chapter.panel_ids:
             images = ctx.images[chapter.panel_ids[0]]
             t = images.get("thumb")
-            thumb = (f'<img src="{ctx.link(uri, site_path(images, t))}" width="{t.width}" '
-                     f'height="{t.height}" alt="" loading="lazy" decoding="async">')
+            thumb = (f'<img src="{ctx.link(uri, site_path(images, t))}" '
+                     f'srcset="{srcset(ctx, uri, images)}" '
+                     f'sizes="{CARD_SIZES}" width="{t.width}" height="{t.height}" alt="" '
+                     'loading="lazy" decoding="async">')
         else:
             thumb = '<span class="gn-card-blank" aria-hidden="true"></span>'
         label = chapter.label

@@ -18,17 +18,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import images as img
-from . import pages, social
+from . import lightbox, pages, site_assets, slots, social
 from .errors import StoryError
 from .loader import load_story
 from .model import Story
 
 log = get_plugin_logger("graphic-novel")
-ASSETS = Path(__file__).parent / "assets"
-ASSET_URIS = {"css": "assets/graphic-novel/graphic-novel.css",
-              "js": "assets/graphic-novel/graphic-novel.js"}
 MATERIAL_DEFAULT_FONT = {"text": "Roboto", "code": "Roboto Mono"}
-FONTS_URI = "assets/graphic-novel/fonts"  # beside the CSS, which names them relatively
 
 
 class _MadeOnRead(File):
@@ -130,11 +126,17 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 and "navigation.expand" not in features:  # the two exclude each other
             features.append("navigation.prune")
         self._keep_fonts_on_the_site(config)
-        for kind, uri in ASSET_URIS.items():
-            target = config.extra_css if kind == "css" else config.extra_javascript
-            if uri not in [str(x) for x in target]:
-                target.append(uri)
+        self._link_reader_assets(config)
         return config
+
+    @staticmethod
+    def _link_reader_assets(config) -> None:
+        """The reader's stylesheet and script on every page, by their current names."""
+        for kind, asset in site_assets.reader_assets().items():
+            target = config.extra_css if kind == "css" else config.extra_javascript
+            target[:] = [x for x in target
+                         if not str(x).startswith(f"{site_assets.FOLDER}/graphic-novel.")]
+            target.append(asset.uri)
 
     @staticmethod
     def _keep_fonts_on_the_site(config) -> None:
@@ -207,11 +209,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                                           functools.partial(social.atom_feed, ctx)))
         self._add(files, _MadeOnRead.make(config, pages.CONTENTS_PATH,
                                           functools.partial(pages.contents_json, ctx)))
-        for kind, uri in ASSET_URIS.items():
-            self._add(files, File.generated(config, uri,
-                                            abs_src_path=str(ASSETS / Path(uri).name)))
-        for font in sorted((ASSETS / "fonts").glob("*.woff2")):  # the display face
-            self._add(files, File.generated(config, f"{FONTS_URI}/{font.name}",
+        for asset in site_assets.reader_assets().values():
+            self._add(files, File.generated(config, asset.uri, content=asset.content))
+        for font in site_assets.fonts():  # the display face
+            self._add(files, File.generated(config, f"{site_assets.FONTS_URI}/{font.name}",
                                             abs_src_path=str(font)))
         return files
 
@@ -276,13 +277,14 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         if not self.config.enabled or self.ctx is None:
             return output
-        tags = social.head_tags(self.ctx, page.file.src_uri, config.site_name)
+        uri = page.file.src_uri
+        tags = "\n".join((social.head_tags(self.ctx, uri, config.site_name),
+                          slots.preload_first_panel(output)))
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
-        output = social.lightbox_fix(output)  # every page: docs pages have captions too
+        output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
         if not self.enabled_for(page):
             return output
         page.meta = {}
-        uri = page.file.src_uri
         if uri in self.rendered:
             # The search plugin rewrote page.content; keep one copy, not two.
             self.rendered[uri] = page.content

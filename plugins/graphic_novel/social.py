@@ -92,18 +92,6 @@ A11Y_FIXES = [
 ]
 
 
-# mkdocs-glightbox's start-up script (plugin.py, on_post_page) with GLightbox's
-# "See more" shortening turned off. On a touch screen GLightbox shortens a
-# caption longer than moreLength from its innerText and writes the result back
-# as innerHTML: escaped text ("&lt;img onerror=...&gt;") would become markup.
-LIGHTBOX_FIX = ("GLightbox({", 'GLightbox({"moreLength": 0, ')
-
-
-def lightbox_fix(html_page: str) -> str:
-    """The page with GLightbox started so that captions are never shortened."""
-    return html_page.replace(*LIGHTBOX_FIX, 1)
-
-
 def a11y_fixes(html_page: str) -> str:
     """Material's markup with what axe-core flags put right (A11Y_FIXES)."""
     for old, new in A11Y_FIXES:

@@ -43,6 +43,57 @@
                                             : "a.md-footer__link--prev");
   }
 
+  /* GLightbox on first use: lightbox.py turned mkdocs-glightbox's
+   * render-blocking files into options; the first press on a panel link
+   * loads GLightbox and opens that panel. Once loaded, GLightbox handles its
+   * own clicks (and is reloaded on each instant navigation). */
+  var lightboxSetup = null, lightbox = null, lightboxLoading = null;
+
+  function readLightboxSetup() {
+    var el = document.getElementById("init-glightbox");
+    if (!el || el.type !== "application/json") return;
+    try {
+      var setup = JSON.parse(el.textContent);
+      lightboxSetup = {options: setup.options, css: new URL(setup.css, location.href).href,
+                       js: new URL(setup.js, location.href).href};
+    } catch (e) { /* left to the links' own behaviour: the picture opens */ }
+  }
+
+  function loadLightbox() {
+    if (lightboxLoading) return lightboxLoading;
+    lightboxLoading = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = lightboxSetup.css;
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = lightboxSetup.js;
+      js.onload = function () { resolve(); };
+      js.onerror = reject;
+      document.head.appendChild(js);
+    }).then(function () {
+      lightbox = window.GLightbox(lightboxSetup.options);
+      return lightbox;
+    });
+    return lightboxLoading;
+  }
+
+  function lightboxLink(event) {
+    if (lightbox || !lightboxSetup || event.defaultPrevented) return null;
+    return event.target.closest ? event.target.closest("a.glightbox") : null;
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    if (lightboxLink(event)) loadLightbox().catch(function () {});  // a head start
+  });
+  document.addEventListener("click", function (event) {
+    var link = lightboxLink(event);
+    if (!link || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    loadLightbox().then(function (box) { box.open(link); },
+                        function () { location.href = link.href; });
+  });
+
   function lightboxOpen() {
     return document.documentElement.classList.contains("glightbox-open");
   }
@@ -203,7 +254,10 @@
   function applyPrompts(open) {
     document.querySelectorAll("details.gn-prompt").forEach(function (d) { d.open = open; });
     document.querySelectorAll(".gn-prompts-toggle").forEach(function (button) {
-      button.hidden = false;
+      button.classList.remove("gn-unwired");
+      button.removeAttribute("aria-hidden");
+      button.removeAttribute("tabindex");
+      button.disabled = false;
       button.setAttribute("aria-pressed", open ? "true" : "false");
       button.textContent = open ? "Hide all prompts" : "Show all prompts";
     });
@@ -251,6 +305,8 @@
   });
 
   function onPage() {
+    if (!lightboxSetup) readLightboxSetup();
+    if (lightbox) lightbox.reload();
     var stale = document.querySelector("dialog.gn-contents");
     if (stale && stale.open) stale.close();
     applyPrompts(load("prompts") === true);
