@@ -178,7 +178,7 @@ def test_art_variants_at_800_and_1600_with_thumb(project):
     soup = project.build().html("chapters/02-lens/index.html")
     img = soup.select_one("figure#panel-02-lens img")
     assert (img["width"], img["height"]) == ("1600", "1067")
-    assert [p.split()[-1] for p in img["srcset"].split(", ")] == ["800w", "1600w"]
+    assert [p.split()[-1] for p in img["srcset"].split(", ")] == ["480w", "800w", "1600w"]
 
 
 def test_small_art_is_not_upscaled(project):

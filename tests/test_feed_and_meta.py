@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import feedparser
 
 
@@ -49,3 +51,51 @@ def test_feed_is_valid_atom_with_one_entry_per_chapter(built_mini):
     assert lens.summary == "The town buys a new lens."
     assert "02-lens-social" in lens.content[0].value
     assert any(link.rel == "enclosure" for link in lens.links)
+
+
+def test_with_site_url_every_address_is_absolute_and_the_sitemap_is_full(built_mini):
+    proj, result = built_mini
+    base = "https://example.org/mini/"
+    pages = ["index.html", "chapters/01-storm/index.html", "chapters/02-lens/index.html",
+             "chapters/03-epilogue/index.html", "chapters/all/index.html",
+             "references/index.html"]
+    for page in pages:
+        head = result.html(page).head
+        url = base + page.removesuffix("index.html")
+        assert head.select_one('link[rel="canonical"]')["href"] == url, page
+        metas = {m.get("property") or m.get("name"): m["content"] for m in head.select("meta[content]")}
+        if "og:url" in metas:
+            assert metas["og:url"] == url
+        for key in ("og:image", "twitter:image"):
+            if key in metas:
+                assert metas[key].startswith(base + "assets/panels/"), (page, key)
+    locs = re.findall(r"<loc>([^<]+)</loc>", (proj.site / "sitemap.xml").read_text())
+    assert sorted(locs) == sorted(base + p.removesuffix("index.html") for p in pages)
+    feed = feedparser.parse((proj.site / "feed.xml").read_bytes())
+    links = [link["href"] for e in feed.entries for link in e.links]
+    assert links and all(href.startswith(base) for href in links)
+
+
+def test_without_site_url_no_relative_share_picture_and_one_line_says_so(project):
+    project.edit("mkdocs.yml", "site_url: https://example.org/mini/\n", "")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    said = [line for line in result.log.splitlines() if "site_url in" in line]
+    assert len(said) == 1 and "share previews" in said[0] and "site_url: https://" in said[0]
+    for page in ("index.html", "chapters/02-lens/index.html"):
+        head = result.html(page).head
+        assert not head.select('meta[property="og:image"], meta[name="twitter:image"], '
+                               'meta[property="og:url"]'), page
+        assert head.select_one('meta[name="twitter:card"]')["content"] == "summary"
+
+
+def test_new_writes_the_site_url_it_is_given(tmp_path):
+    from graphic_novel.cli import main
+
+    assert main(["new", str(tmp_path / "a"), "--title", "Tide", "--site-url",
+                 "https://example.org/tide"]) == 0
+    assert 'site_url: "https://example.org/tide/"' in (tmp_path / "a" / "mkdocs.yml").read_text()
+    assert main(["new", str(tmp_path / "b"), "--title", "Tide", "--site-url", "example.org"]) == 2
+    assert not (tmp_path / "b").exists()
+    assert main(["new", str(tmp_path / "c"), "--title", "Tide"]) == 0
+    assert "# site_url: https://" in (tmp_path / "c" / "mkdocs.yml").read_text()

@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -56,7 +58,11 @@ def test_serve_reloads_on_chapter_prompt_and_art_edits(project):
                                 cwd=project.root, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         url = f"http://127.0.0.1:{port}/mini/chapters/01-storm/"  # site_url has /mini/
-        _wait_for(url, "Light the lamp")
+        page = _wait_for(url, "Light the lamp")
+        # A preview never registers the offline worker (it would serve stale pages).
+        assert 'name="graphic-novel:offline"' not in page and 'rel="manifest"' in page
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/mini/sw.js", timeout=10)
         project.edit("story/chapters/01-storm.md", "Light the lamp", "Trim the wick")
         _wait_for(url, "Trim the wick")
         project.edit("story/image_prompts.yaml", "the keeper climbs", "the keeper races up")

@@ -196,12 +196,17 @@ def write_new_files(files: dict[Path, str], force: bool) -> list[Path]:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import project_files
+    from .scaffold import checked_site_url, project_files
 
     root = Path(args.dir)
     try:
-        written = write_new_files({root / k: v for k, v in project_files(args.title).items()},
-                                  args.force)
+        site_url = checked_site_url(args.site_url) if args.site_url else None
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        files = project_files(args.title, site_url)
+        written = write_new_files({root / k: v for k, v in files.items()}, args.force)
     except StoryError as exc:
         return _fail(exc)
     for path in written:
@@ -276,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "previews at once.")
     p.add_argument("dir", metavar="DIR", help="the folder to create")
     p.add_argument("--title", required=True, help="the story's title")
+    p.add_argument("--site-url", metavar="URL",
+                   help="the address the site will be published at (share previews, feed "
+                        "and sitemap need it); can be set later in mkdocs.yml")
     p.add_argument("--force", action="store_true", help="replace files that already exist")
     p.set_defaults(func=cmd_new)
     return parser

@@ -437,6 +437,11 @@ def bare_title(chapter: Chapter) -> str:
     return title
 
 
+def reading_order(story: Story) -> list[str]:
+    """Every story page's src_uri as a reader turns them: cover, chapters, references."""
+    return [COVER_URI, *(c.src_uri for c in story.chapters), REFERENCES_URI]
+
+
 def neighbours(story: Story, chapter: Chapter) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """(label, title, src_uri) of the pages before and after ``chapter`` in
     reading order: the cover before the first chapter, References after the last."""

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import shutil
 from pathlib import Path
 from typing import Callable
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import images as img
-from . import lightbox, pages, site_assets, slots, social
+from . import lightbox, offline, pages, site_assets, slots, social
 from .errors import StoryError
 from .loader import load_story
 from .model import Story
+from .offline import PRECACHE_BUDGET
 
 log = get_plugin_logger("graphic-novel")
 MATERIAL_DEFAULT_FONT = {"text": "Roboto", "code": "Roboto Mono"}
@@ -78,6 +81,8 @@ class GraphicNovelConfig(Config):
     panel_height = c.Type(int, default=900)
     image_format = c.Choice(("webp", "png"), default="webp")
     concurrency = c.Type(int, default=max(1, os.cpu_count() or 1))
+    offline = c.Type(bool, default=True)  # the service worker (never under `mkdocs serve`)
+    offline_whole_site_mb = c.Type(int, default=PRECACHE_BUDGET // 2**20)
 
 
 class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
@@ -127,6 +132,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             features.append("navigation.prune")
         self._keep_fonts_on_the_site(config)
         self._link_reader_assets(config)
+        self._theme_colour = _material_primary_colour(config)
         return config
 
     @staticmethod
@@ -156,6 +162,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_pre_build(self, *, config) -> None:
         if not self.config.enabled:
             return
+        if not config.site_url and not self.serving:  # serve sets its own address
+            log.info(social.NO_SITE_URL)
         story_dir, cache_dir = self._paths(config)
         try:
             story = load_story(story_dir, include_drafts=self.serving,
@@ -279,7 +287,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return output
         uri = page.file.src_uri
         tags = "\n".join((social.head_tags(self.ctx, uri, config.site_name),
-                          slots.preload_first_panel(output)))
+                          self._offline_tags(uri), slots.preload_first_panel(output)))
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
         if not self.enabled_for(page):
@@ -295,6 +303,17 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             # GLightbox alone took 58 MB to parse). on_post_build writes it.
             self.one_page = (output, page.file.abs_dest_path)
         return output
+
+    def _offline_tags(self, uri: str) -> str:
+        """The manifest link, and where the service worker is (graphic-novel.js registers
+        it; with no such tag it unregisters a worker left from a real build)."""
+        manifest = self.ctx.link(uri, offline.MANIFEST_PATH)
+        tags = [f'<link rel="manifest" href="{manifest}">',
+                f'<meta name="theme-color" content="{self.theme_colour}">']
+        if self.config.offline and not self.serving:
+            tags.append(f'<meta name="graphic-novel:offline" '
+                        f'content="{self.ctx.link(uri, offline.SW_PATH)}">')
+        return "\n".join(tags)
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         # 404.html and other theme pages: the feed link, no share preview.
@@ -322,7 +341,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     # Before the search plugin writes its index: what this build held for the
     # one-page edition is let go first, so the two never stack up in memory.
     @event_priority(100)
-    def on_post_build(self, *, config) -> None:
+    def _on_post_build_first(self, *, config) -> None:
         if not self.config.enabled or self.story is None:
             return
         _, cache_dir = self._paths(config)
@@ -343,6 +362,53 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         drawn = sum(1 for i in self.images.values() if i.drawn)
         log.info(f"{total} panels, {art} with art, {total - art} placeholders "
                  f"({drawn} made this build, {total - drawn} from cache)")
+
+    # Last of all (the search index written): the manifest, icons and service
+    # worker, which lists every file the site now holds.
+    @event_priority(-100)
+    def _on_post_build_last(self, *, config) -> None:
+        if not self.config.enabled or self.story is None:
+            return
+        site = Path(config.site_dir)
+        _, cache_dir = self._paths(config)
+        icons = self._copy_app_icons(cache_dir, site)
+        story = self.story
+        manifest = offline.web_manifest(story.title, story.subtitle or config.site_description
+                                        or story.title, self.theme_colour, icons)
+        (site / offline.MANIFEST_PATH).write_text(manifest, "utf-8")
+        if not self.config.offline or self.serving:
+            return
+        files = offline.site_files(site, _lunr_files(config))
+        order = [_page_file(uri, config.use_directory_urls) for uri in pages.reading_order(story)]
+        plan = offline.plan(site, files, order, self.config.offline_whole_site_mb * 2**20)
+        tmp = site / (offline.SW_PATH + ".partial")
+        tmp.write_text(offline.service_worker(plan), "utf-8")
+        os.replace(tmp, site / offline.SW_PATH)
+        size = sum(f.size for f in files) / 1e6
+        log.info(f"offline reading: {len(plan['precache'])} files cached on first visit"
+                 + ("" if plan["whole"] else f" (the site's {size:.0f} MB is over "
+                    f"{self.config.offline_whole_site_mb} MB: other pages as they are read)"))
+
+    on_post_build = CombinedEvent(_on_post_build_first, _on_post_build_last)
+
+    def _copy_app_icons(self, cache_dir: Path, site: Path) -> list[tuple[str, int]]:
+        """Icons cut from the cover panel (else the first panel); none without panels."""
+        pid = self.story.cover_id or next(iter(self.story.panels), None)
+        if pid is None or pid not in self.images:
+            return []
+        images = self.images[pid]
+        picture = img.file_of(cache_dir, images, images.get("full"))
+        out = []
+        for made, size in offline.app_icons(picture, cache_dir, images.key[:16]):
+            rel = f"{site_assets.FOLDER}/icon-{size}-{images.key[:10]}.png"
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(made, site / rel)
+            out.append((rel, size))
+        return out
+
+    @property
+    def theme_colour(self) -> str:
+        return getattr(self, "_theme_colour", offline.DEFAULT_THEME_COLOUR)
 
     def _report_lettering(self) -> None:
         """Name each placeholder drawn this build whose text some character
@@ -368,3 +434,38 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             fh.writelines(pages.one_page_parts(self.story, shell, self.rendered))
         os.replace(tmp, dest)
         self.one_page, self.rendered = None, {}
+
+
+def _page_file(uri: str, directory_urls: bool) -> str:
+    url = pages.page_url(uri, directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def _lunr_files(config) -> tuple[str, ...]:
+    """The search-language files Material's search worker loads for the site's languages."""
+    search = config.plugins.get("search") or config.plugins.get("material/search")
+    langs = [x for x in (getattr(search, "config", {}).get("lang") or []) if x != "en"]
+    if not langs:
+        return ()
+    base = "assets/javascripts/lunr/"
+    out = [base + "min/lunr.stemmer.support.min.js", base + "min/lunr.multi.min.js"]
+    out += [f"{base}min/lunr.{lang}.min.js" for lang in langs]
+    out += [base + extra for lang, extra in (("ja", "tinyseg.js"), ("th", "wordcut.js"))
+            if lang in langs]
+    return tuple(out)
+
+
+def _material_primary_colour(config) -> str:
+    """The theme's primary colour as Material's palette stylesheet defines it
+    (templates/assets/stylesheets/palette.*.css), for the browser's toolbar."""
+    palette = config.theme.get("palette")
+    first = palette[0] if isinstance(palette, list) and palette else palette
+    name = (first or {}).get("primary", "indigo") if isinstance(first, dict) else "indigo"
+    name = str(name).replace(" ", "-").lower()
+    for css in Path(config.theme.dirs[-1] if config.theme.dirs else ".").glob(
+            "assets/stylesheets/palette.*.min.css"):
+        found = re.search(r"\[data-md-color-primary=" + re.escape(name)
+                          + r"\]\{--md-primary-fg-color:(#[0-9a-fA-F]{3,8})", css.read_text())
+        if found:
+            return found.group(1)
+    return offline.DEFAULT_THEME_COLOUR

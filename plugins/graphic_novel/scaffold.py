@@ -54,8 +54,27 @@ plugins:
       story_dir: story
 """
 
-MKDOCS_YML = "site_name: {title}\nsite_dir: site_build\ndocs_dir: docs\n\n" + \
+MKDOCS_YML = "site_name: {title}\n{site_url}site_dir: site_build\ndocs_dir: docs\n\n" + \
     THEME_YML.replace("{", "{{").replace("}", "}}") + "\n" + PLUGINS_YML
+NO_SITE_URL_YET = ("# site_url: https://example.org/story/  # where the site is published: share "
+                   "previews,\n#   the feed and sitemap.xml need it (graphic-novel new --site-url)\n")
+
+
+def site_url_line(url: str | None) -> str:
+    """mkdocs.yml's site_url line, or a comment saying what it is for."""
+    return f"site_url: {json.dumps(url)}\n" if url else NO_SITE_URL_YET
+
+
+def checked_site_url(url: str) -> str:
+    """An http(s) address with a host, ending in '/' (MkDocs joins pages onto it)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or \
+            parts.fragment:
+        raise ValueError(f"--site-url {url!r}: give the published address, like "
+                         "https://example.org/story/")
+    return parts.geturl() if parts.path.endswith("/") else parts.geturl() + "/"
 
 
 STORY_YML = """\
@@ -151,11 +170,11 @@ art into `story/art/`, named by panel id (`01-opening.png`).
 GITIGNORE = "site_build/\n.cache/\n"
 
 
-def project_files(title: str) -> dict[str, str]:
+def project_files(title: str, site_url: str | None = None) -> dict[str, str]:
     """Relative path -> text for a project that `mkdocs serve` previews at once."""
     quoted = json.dumps(title, ensure_ascii=False)  # JSON strings are valid YAML
     return {
-        "mkdocs.yml": MKDOCS_YML.format(title=quoted),
+        "mkdocs.yml": MKDOCS_YML.format(title=quoted, site_url=site_url_line(site_url)),
         "docs/.gitkeep": "",
         ".gitignore": GITIGNORE,
         "README.md": README.format(title=title),

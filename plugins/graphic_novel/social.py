@@ -1,7 +1,9 @@
 """Share previews (Open Graph, Twitter cards) and the Atom feed of chapters.
 
 Pure functions over the Story and its images; URLs are absolute when the
-site's ``site_url`` is known, relative otherwise.
+site's ``site_url`` is known, relative otherwise. Share previews need absolute
+addresses: without ``site_url`` they carry no picture and no page address
+(:data:`NO_SITE_URL` is what the build log says then).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from .pages import (COVER_URI, FEED_PATH, ONE_PAGE_URI, REFERENCES_URI, Context,
                     page_url)
 
 ATOM = "http://www.w3.org/2005/Atom"
+NO_SITE_URL = ("no site_url in mkdocs.yml: share previews carry no picture or page address, "
+               "the feed's links are relative and sitemap.xml lists no pages. Set it to the "
+               "address the site is published at, e.g. 'site_url: https://example.org/story/'.")
 
 
 def absolute(ctx: Context, from_uri: str, path: str) -> str:
@@ -60,7 +65,7 @@ def head_tags(ctx: Context, src_uri: str | None, site_name: str) -> str:
             ("twitter:description", description)]
     if ctx.site_url:
         meta.append(("og:url", absolute(ctx, from_uri, page_url(src_uri, ctx.directory_urls))))
-    if panel_id and panel_id in ctx.images:
+    if ctx.site_url and panel_id and panel_id in ctx.images:  # a relative og:image is void
         images = ctx.images[panel_id]
         social = images.get("social")
         alt = ctx.story.panels[panel_id].alt

@@ -314,6 +314,23 @@
     offerResume();
   }
 
+  /* Offline reading: the build names its service worker in a meta tag (never
+   * under `mkdocs serve`). Without the tag, a worker a real build left on this
+   * address is removed, so a preview never shows cached pages. */
+  function setUpOffline() {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    var meta = document.querySelector('meta[name="graphic-novel:offline"]');
+    if (meta) {
+      navigator.serviceWorker.register(new URL(meta.content, location.href).href, {scope: ROOT})
+        .catch(function () { /* private mode or blocked: the site works online */ });
+    } else {
+      navigator.serviceWorker.getRegistration(ROOT).then(function (reg) {
+        if (reg && reg.scope === ROOT) reg.unregister();
+      });
+    }
+  }
+  setUpOffline();
+
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(onPage);
   } else if (document.readyState === "loading") {

@@ -1,0 +1,244 @@
+"""Offline reading: a web app manifest and a service worker made from the built site.
+
+The worker (``sw.js`` at the site root) is written last, from the files the build left in
+the site folder, so it lists them all with their revisions:
+- a site of up to PRECACHE_BUDGET bytes is cached whole when the reader first opens any
+  page, so every chapter and its panels read with the network off;
+- a larger one caches its shell (styles, scripts, fonts, search index, the cover) and then
+  each page the reader opens together with the page after it.
+
+One cache per build: a changed file changes sw.js, the browser installs the new worker,
+which fills a new cache and deletes the old one, so pages and pictures never come from two
+builds. Pages and other files under a fixed name are fetched from the network first (a new
+build shows after one reload) and from the cache when offline; files whose names carry
+their content hash are served from the cache first, since their bytes never change.
+
+No Pillow or MkDocs here but in :func:`app_icons` (Pillow, imported when called).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SW_PATH = "sw.js"
+MANIFEST_PATH = "manifest.webmanifest"
+PRECACHE_BUDGET = 50 * 1024 * 1024
+ICON_SIZES = (192, 512)
+DEFAULT_THEME_COLOUR = "#4051b5"  # Material's indigo
+# Content-addressed names: panels (-1db025b34d.webp), Material (.57a0d79d.min.css), ours.
+IMMUTABLE = re.compile(r"[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+$")
+# Never cached: source maps, compressed copies, share-preview pictures, the feed, the
+# worker itself, and search languages other than the ones the site uses.
+SKIPPED = re.compile(r"(\.map|\.gz)$|-social-[0-9a-f]+\.jpg$|^feed\.xml$|^sw\.js$|"
+                     r"^assets/javascripts/lunr/")
+_PICTURE_REF = re.compile(r'(?:src|srcset|href)="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    path: str  # relative to the site root, with '/'
+    size: int
+    revision: str
+
+
+def site_files(site_dir: Path, lunr_files: tuple[str, ...] = ()) -> list[SiteFile]:
+    """Every file a reader may need offline, with a revision: the hash in its name, or a
+    hash of its bytes. ``lunr_files`` are the search-language files the site uses."""
+    out = []
+    keep = set(lunr_files)
+    for file in sorted(site_dir.rglob("*")):
+        if not file.is_file():
+            continue
+        path = file.relative_to(site_dir).as_posix()
+        if SKIPPED.search(path) and path not in keep:
+            continue
+        size = file.stat().st_size
+        named = IMMUTABLE.search(path)
+        revision = named.group(0) if named else \
+            hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+        out.append(SiteFile(path, size, revision))
+    return out
+
+
+def page_pictures(site_dir: Path, page: str, files: set[str]) -> list[str]:
+    """The site files a page's HTML points at (its panels in every rendition)."""
+    text = (site_dir / page).read_text("utf-8", errors="replace")
+    base = Path(page).parent
+    found = []
+    for ref in _PICTURE_REF.findall(text):
+        for part in ref.split(","):
+            url = part.strip().split(" ")[0]
+            if not url or "://" in url or url.startswith(("#", "data:", "mailto:")):
+                continue
+            target = (base / url.split("#")[0].split("?")[0]).as_posix()
+            target = _normal(target)
+            if target in files and target.startswith("assets/panels/"):
+                found.append(target)
+    return sorted(set(found))
+
+
+def _normal(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def plan(site_dir: Path, files: list[SiteFile], reading_order: list[str],
+         budget: int = PRECACHE_BUDGET) -> dict:
+    """What the worker caches at install, and per page what comes with it.
+
+    ``reading_order`` lists the story's page files (``index.html`` paths) in order.
+    """
+    total = sum(f.size for f in files)
+    revisions = {f.path: f.revision for f in files}
+    if total <= budget:
+        return {"precache": revisions, "pages": {}, "next": {}, "whole": True}
+    names = set(revisions)
+    pages = {p: page_pictures(site_dir, p, names) for p in reading_order if p in names}
+    in_groups = {f for group in pages.values() for f in group} | set(pages)
+    cover = reading_order[0] if reading_order else "index.html"
+    shell = {p: r for p, r in revisions.items()
+             if (p not in in_groups and not p.endswith(".html")) or p == "404.html"}
+    for p in [cover, *pages.get(cover, [])]:
+        if p in revisions:
+            shell[p] = revisions[p]
+    nxt = {a: b for a, b in zip(reading_order, reading_order[1:]) if a in pages}
+    return {"precache": shell, "pages": pages, "next": nxt, "whole": False}
+
+
+def service_worker(the_plan: dict) -> str:
+    """sw.js: the plan as data, then the fixed worker code."""
+    data = json.dumps(the_plan, sort_keys=True, separators=(",", ":"))
+    build = hashlib.sha256(data.encode()).hexdigest()[:16]
+    return (f"/* graphic-novel offline reading, made by the build ({build}); do not edit. */\n"
+            f'const BUILD = "{build}";\nconst PLAN = {data};\n' + WORKER)
+
+
+WORKER = r"""
+const PREFIX = "graphic-novel:" + new URL(self.registration.scope).pathname + ":";
+const CACHE = PREFIX + BUILD;
+const ROOT = new URL("./", self.location).href;
+const IMMUTABLE = /[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+$/;
+
+function keyOf(url) {
+  const u = new URL(url);
+  u.hash = "";
+  u.search = "";
+  if (u.pathname.endsWith("/")) u.pathname += "index.html";
+  return u.href;
+}
+
+function fresh(path) {
+  return new Request(ROOT + path, {cache: "reload", credentials: "same-origin"});
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE)
+    .then((cache) => cache.addAll(Object.keys(PLAN.precache).map(fresh)))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE)
+                                    .map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+/* A large site: the page just opened, its panels, and the next page's. */
+function keepPageAndNext(path) {
+  const want = [];
+  for (const page of [path, PLAN.next[path]]) {
+    if (page && PLAN.pages[page]) want.push(page, ...PLAN.pages[page]);
+  }
+  return caches.open(CACHE).then((cache) => Promise.all(want.map((p) =>
+    cache.match(ROOT + p).then((hit) => hit || cache.add(fresh(p)).catch(() => {})))));
+}
+
+function fromCache(key) {
+  return caches.open(CACHE).then((cache) => cache.match(key));
+}
+
+function networkFirst(event, key, path) {
+  return fetch(event.request).then((response) => {
+    if (response.ok && !PLAN.whole && PLAN.pages[path]) event.waitUntil(keepPageAndNext(path));
+    return response;
+  }, () => fromCache(key).then((hit) => hit || Response.error()));
+}
+
+function cacheFirst(event, key) {
+  return fromCache(key).then((hit) => hit || fetch(event.request));
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(ROOT)) return;
+  const key = keyOf(request.url);
+  const path = key.slice(ROOT.length);
+  if (path === "sw.js") return;
+  event.respondWith(IMMUTABLE.test(path) ? cacheFirst(event, key)
+                                         : networkFirst(event, key, path));
+});
+"""
+
+
+def web_manifest(name: str, description: str, theme_colour: str,
+                 icons: list[tuple[str, int]]) -> str:
+    """The web app manifest (at the site root, so its URLs are relative to it)."""
+    short = short_name(name)
+    data = {
+        "name": name, "short_name": short, "description": description,
+        "start_url": "./", "scope": "./", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": theme_colour,
+        "icons": [{"src": src, "sizes": f"{size}x{size}", "type": "image/png",
+                   "purpose": "any"} for src, size in icons],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def short_name(name: str, limit: int = 12) -> str:
+    """A name for under a home-screen icon: "The Llama Effect" is "Llama Effect"."""
+    words = name.split(":")[0].split()
+    if len(words) > 1 and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    short = ""
+    for word in words:
+        if len((short + " " + word).strip()) > limit:
+            break
+        short = (short + " " + word).strip()
+    return short or (words[0][:limit] if words else name[:limit])
+
+
+def app_icons(picture: Path, cache_dir: Path, key: str) -> list[tuple[Path, int]]:
+    """Square PNG icons cut from the middle of a panel, made once per panel version."""
+    out = []
+    todo = []
+    for size in ICON_SIZES:
+        path = cache_dir / "icons" / f"{key}-{size}.png"
+        out.append((path, size))
+        if not path.is_file():
+            todo.append((path, size))
+    if todo:
+        from PIL import Image
+
+        with Image.open(picture) as img:
+            img = img.convert("RGB")
+            side = min(img.size)
+            left, top = (img.width - side) // 2, (img.height - side) // 2
+            square = img.crop((left, top, left + side, top + side))
+            for path, size in todo:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                square.resize((size, size), Image.Resampling.LANCZOS).save(tmp, "PNG",
+                                                                          optimize=True)
+                tmp.replace(path)
+    return out
