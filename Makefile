@@ -1,11 +1,11 @@
-# make serve | make build | make test | make bench — each sets up .venv first if needed.
+# make serve | make build | make test | make bench | make lighthouse — each sets up what it needs.
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench clean browser
+.PHONY: serve build test bench lighthouse clean browser
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -18,6 +18,11 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python -m graphic_novel.bench
+
+# Lighthouse (pinned, from npm) on the default story served with gzip: median of 3 runs.
+lighthouse: $(STAMP) browser
+	@sh benchmarks/ensure-node.sh
+	$(BIN)/python benchmarks/lighthouse.py
 
 # Installs once; again only when pyproject.toml changes.
 $(STAMP): pyproject.toml
