@@ -6,11 +6,13 @@ without it measures a host nobody uses. Used by `make lighthouse`.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import http.server
-import threading
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser import SiteServer  # noqa: E402  (the tests' server, with this handler)
 
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json",
                     "application/xml", "image/svg+xml", "application/manifest+json",
@@ -64,21 +66,6 @@ class _Body:
         pass
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # a browser cancelling a request is not an error of the site
-
-
-class GzipSiteServer:
-    def __init__(self, root: Path, port: int = 0):
-        handler = functools.partial(_GzipHandler, directory=str(root))
-        self.httpd = _Server(("127.0.0.1", port), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+class GzipSiteServer(SiteServer):
+    def __init__(self, root: Path):
+        super().__init__(root, _GzipHandler)

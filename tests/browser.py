@@ -36,8 +36,10 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class SiteServer:
-    def __init__(self, root: Path):
-        handler = functools.partial(_Quiet, directory=str(root))
+    """A built site on 127.0.0.1, on a free port (``handler``: how files are sent)."""
+
+    def __init__(self, root: Path, handler_class: type = _Quiet):
+        handler = functools.partial(handler_class, directory=str(root))
         self.httpd = _Server(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

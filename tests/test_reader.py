@@ -480,10 +480,11 @@ def test_portrait_art_keeps_its_shape_in_a_row(browser, tmp_path):
 
 def test_no_page_asks_any_host_but_the_site(browser, site):
     """Every page type of the shipped configs, opened and used: each request
-    goes to the site itself (no web fonts, scripts or images from elsewhere)."""
+    goes to the site itself (no web fonts, scripts or images from elsewhere), the
+    service worker's own fetches included (the context sees those, a page does not)."""
     with _page(browser, "phone", "dark") as page:
         hosts: set[str] = set()
-        page.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/]+)/.*$", r"\1",
+        page.context.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/]+)/.*$", r"\1",
                                                                request.url)))
         for path in ["", site.row_chapter(), "references/", "chapters/all/", "no-such-page/"]:
             page.goto(site.url + path)

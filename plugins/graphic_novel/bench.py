@@ -367,7 +367,7 @@ def write_plugin_project(root: Path, spec: StorySpec) -> None:
     (story / "chapters").mkdir(parents=True)
     (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(
-        MKDOCS_YML.format(title=_q(spec.title)), "utf-8")
+        MKDOCS_YML.format(title=_q(spec.title), site_url=""), "utf-8")
     (story / "story.yaml").write_text(
         f"title: {_q(spec.title)}\nsubtitle: {_q(spec.subtitle)}\n"
         f"author: {_q(spec.author)}\ncover: cover\n", "utf-8")

@@ -437,6 +437,27 @@ def bare_title(chapter: Chapter) -> str:
     return title
 
 
+# Material's content element (templates/base.html). A story page's kind goes on
+# it as a class, so the reading layout applies from the first paint: a
+# selector such as `:has(> .gn-gallery)` matches only once the parser has
+# reached the gallery, and the title jumps when it does (layout shift).
+ARTICLE_OPEN = '<article class="md-content__inner md-typeset">'
+
+
+def page_kind(ctx: Context, src_uri: str) -> str | None:
+    """"cover", "chapter", "references" or "onepage" for a story page; None otherwise."""
+    kinds = {COVER_URI: "cover", REFERENCES_URI: "references", ONE_PAGE_URI: "onepage"}
+    if src_uri in kinds:
+        return kinds[src_uri]
+    return "chapter" if src_uri in ctx.chapters_by_uri else None
+
+
+def mark_story_page(html_page: str, kind: str) -> str:
+    """The page with its kind on Material's article: ``gn-page gn-page--<kind>``."""
+    return html_page.replace(ARTICLE_OPEN, ARTICLE_OPEN[:-2]
+                             + f' gn-page gn-page--{kind}">', 1)
+
+
 def reading_order(story: Story) -> list[str]:
     """Every story page's src_uri as a reader turns them: cover, chapters, references."""
     return [COVER_URI, *(c.src_uri for c in story.chapters), REFERENCES_URI]

@@ -292,6 +292,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
         if not self.enabled_for(page):
             return output
+        kind = pages.page_kind(self.ctx, uri)
+        if kind:
+            output = pages.mark_story_page(output, kind)
         page.meta = {}
         if uri in self.rendered:
             # The search plugin rewrote page.content; keep one copy, not two.

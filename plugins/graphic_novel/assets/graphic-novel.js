@@ -329,7 +329,10 @@
       });
     }
   }
-  setUpOffline();
+  // After the page has loaded: the worker's first fill downloads the whole site,
+  // which must not compete with the page's own pictures.
+  if (document.readyState === "complete") setUpOffline();
+  else window.addEventListener("load", setUpOffline);
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(onPage);
