@@ -73,9 +73,18 @@
       document.head.appendChild(js);
     }).then(function () {
       lightbox = window.GLightbox(lightboxSetup.options);
+      nameLightboxDialog();
       return lightbox;
     });
     return lightboxLoading;
+  }
+
+  /* GLightbox's viewer is role="dialog" with no name (axe: aria-dialog-name). */
+  function nameLightboxDialog() {
+    lightbox.on("open", function () {
+      var body = document.getElementById("glightbox-body");
+      if (body) body.setAttribute("aria-label", "Panel viewer");
+    });
   }
 
   function lightboxLink(event) {
@@ -306,7 +315,10 @@
 
   function onPage() {
     if (!lightboxSetup) readLightboxSetup();
-    if (lightbox) lightbox.reload();
+    if (lightbox) {
+      lightbox.reload();
+      if (!lightbox.apiEvents || !lightbox.apiEvents.length) nameLightboxDialog();
+    }
     var stale = document.querySelector("dialog.gn-contents");
     if (stale && stale.open) stale.close();
     applyPrompts(load("prompts") === true);
