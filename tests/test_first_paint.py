@@ -88,3 +88,21 @@ def test_nothing_render_blocking_but_the_stylesheets(default_site):
         assert len(css) == 1
         text = (site / page).parent.joinpath(css[0]).resolve().read_text("utf-8")
         assert "\n" not in text.strip() and "/*" not in text
+
+
+def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
+    """Cover and chapters preload their high-priority panel with the image's own srcset
+    and sizes (so the browser picks the same file); the one-page edition, whose first
+    screen is text, preloads none."""
+    _, site = default_site
+    for page in ("index.html", "chapters/05-the-first-results/index.html"):
+        html = (site / page).read_text("utf-8")
+        head, body = html.split("</head>", 1)
+        link = re.search(r'<link rel="preload" as="image" href="([^"]+)" imagesrcset="([^"]+)" '
+                         r'imagesizes="([^"]+)" fetchpriority="high">', head)
+        assert link, page
+        img = re.search(r'<img src="([^"]+)" srcset="([^"]+)" sizes="([^"]+)"[^>]*'
+                        r'fetchpriority="high"', body)
+        assert img and link.groups() == img.groups(), page
+    one_page = (site / "chapters/all/index.html").read_text("utf-8").split("</head>", 1)[0]
+    assert 'rel="preload" as="image"' not in one_page

@@ -33,10 +33,9 @@ def load_on_first_use(html_page: str) -> str:
     if head is None or start is None:
         return html_page.replace(*OLD_FIX, 1)  # another shape: keep it, made safe
     try:
-        options = {**NO_SHORTENING, **json.loads(start["opts"])}
+        options = {**json.loads(start["opts"]), **NO_SHORTENING}
     except ValueError:
         return html_page.replace(*OLD_FIX, 1)
-    options.update(NO_SHORTENING)
     config = json.dumps({"css": head["css"], "js": head["js"], "options": options})
     tag = ('<script id="init-glightbox" type="application/json">'
            + config.replace("</", "<\\/") + "</script>")

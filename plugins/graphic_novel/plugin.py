@@ -98,6 +98,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.rendered: dict[str, str] = {}
         self.metas: dict[str, dict] = {}
         self.one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+        self.theme_colour = offline.DEFAULT_THEME_COLOUR  # Material's primary (on_config)
 
     # Defining on_startup keeps this object (and what it learned) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -132,7 +133,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             features.append("navigation.prune")
         self._keep_fonts_on_the_site(config)
         self._link_reader_assets(config)
-        self._theme_colour = _material_primary_colour(config)
+        self.theme_colour = _material_primary_colour(config)
         return config
 
     @staticmethod
@@ -408,10 +409,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             shutil.copyfile(made, site / rel)
             out.append((rel, size))
         return out
-
-    @property
-    def theme_colour(self) -> str:
-        return getattr(self, "_theme_colour", offline.DEFAULT_THEME_COLOUR)
 
     def _report_lettering(self) -> None:
         """Name each placeholder drawn this build whose text some character

@@ -315,10 +315,7 @@
 
   function onPage() {
     if (!lightboxSetup) readLightboxSetup();
-    if (lightbox) {
-      lightbox.reload();
-      if (!lightbox.apiEvents || !lightbox.apiEvents.length) nameLightboxDialog();
-    }
+    if (lightbox) lightbox.reload();  // its "open" handler (the dialog's name) stays
     var stale = document.querySelector("dialog.gn-contents");
     if (stale && stale.open) stale.close();
     applyPrompts(load("prompts") === true);
