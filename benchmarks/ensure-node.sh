@@ -11,5 +11,5 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 dir="$(dirname "$0")/lighthouse"
 if [ ! -x "$dir/node_modules/.bin/lighthouse" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-  (cd "$dir" && npm ci --no-audit --no-fund --silent)
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
