@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
-IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".gif")
+from .rules import FENCE_RE, IMAGE_EXTS, fence_closes
+from .rules import ID_RE as ID_RE  # re-exported: callers test ids as markup.ID_RE
 
 PANEL_LINE_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)\s*$"
@@ -25,7 +25,6 @@ PANEL_LINE_RE = re.compile(
 # escaped as "&#91;@x]" (as the importer does). Stopping at "[" also keeps a long
 # line of "[@[@[@..." linear instead of scanning to the line's end from each "[".
 CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@(?:[^\[\]\n&]|&(?!#91;|#x5[bB];|lbrack;))*)\]")
-FENCE_RE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
 
 
@@ -91,13 +90,12 @@ def transform(
     out: list[str] = []
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), start=1):
-        m = FENCE_RE.match(line)
         if fence:
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
-                    and not line.strip()[len(m.group("fence")):].strip():
+            if fence_closes(line, fence):
                 fence = None
             out.append(line)
             continue
+        m = FENCE_RE.match(line)
         if m:
             fence = m.group("fence")
             out.append(line)
