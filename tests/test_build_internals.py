@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.structure.files import File
 
 from graphic_novel import pages, yamlio
 
@@ -200,25 +201,80 @@ def test_blocks_never_reuse_a_marker_while_another_page_waits():
     assert blocks.fill(f"<p>{b}</p><p>{c}</p>") == "<p>B</p><p>C</p>"
 
 
-def test_generated_pages_are_made_on_each_read_until_sealed(project):
+def _mkdocs(project, *args):
+    import os
+    import subprocess
+    import sys
+
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([mkdocs, *args], cwd=project.root, capture_output=True, text=True,
+                          env=env, timeout=180)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_a_dirty_build_rebuilds_the_story_pages(project):
+    """`mkdocs build --dirty` (issue 16, bug 1) once stopped with "the page 'index.md'
+    was read again": MkDocs asks each page whether it changed after the pages are
+    converted. Every story page is remade, the edit shows, nothing is lost."""
+    code, out = _mkdocs(project, "build")
+    assert code == 0, out
+    project.edit("story/chapters/01-storm.md", "Light the lamp", "Trim the wick")
+    code, out = _mkdocs(project, "build", "--dirty")
+    assert code == 0, out
+    assert "Traceback" not in out and "read again" not in out
+    page = (project.site / "chapters/01-storm/index.html").read_text("utf-8")
+    assert "Trim the wick" in page and "Light the lamp" not in page
+    whole = (project.site / "chapters/all/index.html").read_text("utf-8")
+    assert "Trim the wick" in whole and 'class="gn-slot"' not in whole
+    assert (project.site / "feed.xml").is_file()
+
+
+def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project, monkeypatch):
+    """The plugin's per-build state is made in on_pre_build and dropped at the end
+    (a serve rebuild starts clean); the story it loaded keeps its chapter texts;
+    story pages are MkDocs generated files whose Markdown is made when the page is
+    read and let go once it is converted."""
+    from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import PluginError
 
-    from graphic_novel.plugin import _MadeOnRead
+    from graphic_novel import plugin as glue
 
+    loaded, seen, files_seen = [], {}, []
+    real_load = glue.load_story
+    real_content = glue.GraphicNovelPlugin.on_page_content
+    real_files = glue.GraphicNovelPlugin.on_files
+
+    def load(*args, **kwargs):
+        loaded.append(real_load(*args, **kwargs))
+        return loaded[-1]
+
+    def on_page_content(self, html, *, page, config, files):
+        before = page.file.content_string
+        out = real_content(self, html, page=page, config=config, files=files)
+        seen[page.file.src_uri] = (before, page.file.content_string)
+        return out
+
+    def on_files(self, files, *, config):
+        files_seen.append(real_files(self, files, config=config))
+        return files_seen[-1]
+
+    monkeypatch.setattr(glue, "load_story", load)
+    monkeypatch.setattr(glue.GraphicNovelPlugin, "on_page_content", on_page_content)
+    monkeypatch.setattr(glue.GraphicNovelPlugin, "on_files", on_files)
     config = load_config(str(project.root / "mkdocs.yml"))
-    config.plugins._current_plugin = "graphic-novel"  # as while an event runs
-    made = []
+    ours = config.plugins["graphic-novel"]
+    build(config)
+    assert ours.state is None
+    assert loaded and all(c.body for c in loaded[0].chapters)  # no writes into the model
+    before, after = seen["chapters/01-storm.md"]
+    assert before.startswith("---\n") and "The storm came in at dusk" in before
+    assert all(after == "" for _, after in seen.values())
+    page = files_seen[0].get_file_from_path("chapters/01-storm.md")
+    assert type(page) is File and page.generated_by == "graphic-novel"
 
-    def make() -> str:
-        made.append(1)
-        return "# Hello\n"
-
-    file = _MadeOnRead.make(config, "hello.md", make)
-    assert file.content_string == "# Hello\n" and file.content_string == "# Hello\n"
-    assert len(made) == 2  # nothing kept between reads
-    file.seal()
-    with pytest.raises(PluginError, match="hello.md"):
-        file.content_string
-    file.content_string = "# Set by another plugin\n"  # an explicit value still wins
-    assert file.content_string == "# Set by another plugin\n"
+    project.write("story/story.yaml", "title: [unclosed\n")
+    config = load_config(str(project.root / "mkdocs.yml"))
+    with pytest.raises(Exception):  # the YAML message is logged; MkDocs aborts
+        build(config)
+    assert config.plugins["graphic-novel"].state is None

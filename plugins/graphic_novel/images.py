@@ -416,6 +416,27 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def cache_write_problem(exc: OSError) -> str:
+    """What to do when the image cache cannot be written, in one sentence."""
+    return (f"the image cache cannot be written here ({exc.strerror or exc.__class__.__name__}); "
+            "set cache_dir in mkdocs.yml to a folder that can be written to.")
+
+
+def check_cache_dir(cache_dir: str | Path) -> None:
+    """Refuse a cache folder that cannot be written, before anything is built.
+
+    Checked before MkDocs cleans the site folder: drawing fails only once
+    the pages are written, and the last good site would be gone by then.
+    """
+    path = Path(cache_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".write-test.", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise StoryError(path, cache_write_problem(exc)) from None
+
+
 class Renderer:
     """Runs jobs: cache hits answered at once, the rest on a process per core."""
 
@@ -478,6 +499,9 @@ class Renderer:
                 future.result()
             except StoryError as exc:
                 errors.append(exc)
+            except OSError as exc:  # the cache could not be written (disk full, say)
+                raise StoryError(exc.filename or self.cache_dir, cache_write_problem(exc)) \
+                    from None
             except BrokenProcessPool:
                 self._pool = None
                 raise StoryError(None, "the image workers stopped unexpectedly (out of memory?); "

@@ -26,6 +26,9 @@ PANEL_LINE_RE = re.compile(
 # line of "[@[@[@..." linear instead of scanning to the line's end from each "[".
 CITE_RE = re.compile(r"(?<!\\)\[(?P<body>@(?:[^\[\]\n&]|&(?!#91;|#x5[bB];|lbrack;))*)\]")
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
+# A link's text or an image's alt text, one level of brackets inside it,
+# followed by the link's target: `(url)` or a reference `[name]`.
+LINK_TEXT_RE = re.compile(r"!?\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?=[(\[])")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class CiteUse:
     ids: tuple[str, ...]
     bad: tuple[str, ...]  # pieces that are not of the form @id
     line: int
+    # Inside a link's text or an image's alt text, where a citation's link and
+    # superscript cannot go: `[the report [@x]](url)`, `![a map [@x]](map.png)`.
+    in_text: bool = False
 
 
 def panel_id_from_src(src: str) -> str | None:
@@ -72,6 +78,13 @@ def _outside_code(line: str) -> Iterator[tuple[int, int]]:
         yield pos, m.start()
         pos = m.end()
     yield pos, len(line)
+
+
+def _link_texts(line: str) -> list[tuple[int, int]]:
+    """Spans of ``line`` that are a link's text or an image's alt text."""
+    if "](" not in line and "][" not in line:
+        return []
+    return [m.span("text") for m in LINK_TEXT_RE.finditer(line)]
 
 
 def transform(
@@ -113,10 +126,14 @@ def transform(
             continue
         pieces = []
         last = 0
+        texts: list[tuple[int, int]] | None = None
         for start, end in _outside_code(line):
             for cm in CITE_RE.finditer(line, start, end):
                 ids, bad = parse_cite_body(cm.group("body"))
-                use = CiteUse(ids, bad, number)
+                if texts is None:
+                    texts = _link_texts(line)
+                inside = any(a <= cm.start() and cm.end() <= b for a, b in texts)
+                use = CiteUse(ids, bad, number, inside)
                 cites.append(use)
                 replaced = on_cite(use) if on_cite else None
                 if replaced is not None:

@@ -10,18 +10,23 @@ import functools
 import html
 import json
 import math
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 
 import nh3
+from markupsafe import Markup
 
 from . import markup, slots
 from .prompt_text import image_prompt, prompt_markdown
 from .images import ImageSet, site_path
+from .errors import StoryError
 from .model import Chapter, Panel, Story
+from .rules import chapter_heading, plural
 
 COVER_URI = "index.md"
 REFERENCES_URI = "references.md"
@@ -121,6 +126,12 @@ def render_markdown(text: str) -> str:
     raw = prompt_markdown().reset().convert(text or "")
     return nh3.clean(raw, tags=_PROMPT_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def page_file(src_uri: str, directory_urls: bool) -> str:
+    """The file a page is written to, relative to the site folder."""
+    url = page_url(src_uri, directory_urls)
+    return url + "index.html" if url.endswith("/") or not url else url
 
 
 def page_url(src_uri: str, directory_urls: bool) -> str:
@@ -387,6 +398,10 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     counts: dict[str, int] = {}
 
     def on_cite(use: markup.CiteUse) -> str:
+        if use.in_text:  # no link inside a link or an alt text: plain "[1]" (see cite_warnings)
+            for rid in use.ids:
+                counts[rid] = counts.get(rid, 0) + 1  # later anchors keep the loader's numbers
+            return cite_as_text(story, use)
         links = []
         for rid in use.ids:
             ref = story.references[rid]
@@ -404,6 +419,39 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     for i, (key, panels) in enumerate(rows):  # the page's first panel loads at once
         ctx.blocks.html[key] = panel_row(ctx, panels, page_uri, i == 0, chapter.slug)
     return body
+
+
+def cite_as_text(story: Story, use: markup.CiteUse) -> str:
+    """A citation as the plain text "[1, 3]", with the brackets as character
+    references so Markdown reads no link in them."""
+    numbers = ", ".join(str(story.references[rid].number) for rid in use.ids)
+    return f"&#91;{numbers}&#93;"
+
+
+def cite_warnings(story: Story) -> list[str]:
+    """A line for each citation written inside a link's text or an image's
+    alt text: it is shown as plain text there, without its link."""
+    out = []
+    for chapter in story.chapters:
+        if "[@" not in chapter.body:
+            continue
+        for use in markup.transform(chapter.body)[2]:
+            if use.in_text and use.ids and all(rid in story.references for rid in use.ids):
+                ids = "; ".join(f"@{rid}" for rid in use.ids)
+                out.append(str(StoryError(
+                    _shown(story, chapter.source), f"the citation [{ids}] is inside a link's text "
+                    "or an image's alt text, where it can only be plain text "
+                    f"({html.unescape(cite_as_text(story, use))}); move it after the closing "
+                    "bracket to link it to the reference.", chapter.body_line + use.line - 1)))
+    return out
+
+
+def _shown(story: Story, path: Path) -> str:
+    """A story file's path as the author knows it: story/chapters/01-storm.md."""
+    try:
+        return str(path.relative_to(story.root.parent))
+    except ValueError:
+        return str(path)
 
 
 _ATX_RE = re.compile(r"^ {0,3}#")
@@ -515,7 +563,7 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
         "</div>",
     ])
-    unit = "chapters" if story.chapter_count else "pages"
+    unit = plural(total, "chapter" if story.chapter_count else "page").split(" ", 1)[1]
     after_title = "\n".join([
         f'<div class="gn-chapter-meta" {NOT_SEARCHED}>',
         f'<progress class="gn-progress" max="{total}" value="{done}" '
@@ -617,6 +665,15 @@ def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> It
         first = False
         yield body
     yield page_html[pos:]
+
+
+def write_one_page(story: Story, shell: str, dest: str, rendered: dict[str, str]) -> None:
+    """Write the one-page edition chapter by chapter, never as one string
+    (which, with its encoded copy, would be the build's peak memory)."""
+    tmp = dest + ".partial"
+    with open(tmp, "w", encoding="utf-8", errors="xmlcharrefreplace") as fh:
+        fh.writelines(one_page_parts(story, shell, rendered))
+    os.replace(tmp, dest)
 
 
 def cover_page(ctx: Context) -> str:
@@ -725,10 +782,7 @@ def nav_title(chapter: Chapter) -> str:
     """"3. Title", "Epilogue: Title", or just the title when the label says the same."""
     if chapter.kind == "chapter" and not chapter.custom_label:
         return f"{chapter.number}. {chapter.title}"
-    label, title = chapter.label.strip().lower(), chapter.title.strip().lower()
-    if title == label or title.startswith(label + ":") or title.startswith(label + " "):
-        return chapter.title  # "Epilogue: The Legacy" needs no second "Epilogue"
-    return f"{chapter.label}: {chapter.title}"
+    return chapter_heading(chapter.label, chapter.title)  # "Epilogue: The Legacy" once
 
 
 NAV_FLAT_MAX = 30  # up to this many chapters the sidebar lists them all
@@ -762,6 +816,19 @@ def nav_group_title(chapters: list[Chapter]) -> str:
     return f"{_short_label(first)} – {_short_label(last)}"
 
 
+def nav_markup(title: str) -> Markup:
+    """A nav title, escaped once and marked as HTML.
+
+    Material prints a nav title as it is in the nav and the page header
+    (material/templates/partials/nav-item.html, partials/header.html), so it
+    must be escaped; the footer's links escape it again for their
+    aria-label (partials/footer.html: ``title | e``). Marked as Markup,
+    Jinja's ``e`` leaves it as it is: "Lens &amp; Light" in both places,
+    not "Lens &amp;amp; Light" in one.
+    """
+    return Markup(html.escape(title, quote=True))
+
+
 def nav(story: Story) -> list[dict]:
     """The reading order, as an MkDocs nav.
 
@@ -770,14 +837,13 @@ def nav(story: Story) -> list[dict]:
     then carries only its own section's links, and the others as one link
     each to their first chapter.
     """
-    # Escaped: Material prints nav titles as HTML.
-    entries = [{html.escape(nav_title(c), quote=True): c.src_uri} for c in story.chapters]
+    entries = [{nav_markup(nav_title(c)): c.src_uri} for c in story.chapters]
     size = nav_group_size(len(entries))
     items: list[dict] = [{"Cover": COVER_URI}]
     if size:
         for start in range(0, len(entries), size):
             title = nav_group_title(story.chapters[start:start + size])
-            items.append({html.escape(title, quote=True): entries[start:start + size]})
+            items.append({nav_markup(title): entries[start:start + size]})
     else:
         items.extend(entries)
     items.append({"References": REFERENCES_URI})

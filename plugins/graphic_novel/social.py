@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from .images import site_path
 from .model import Chapter
+from .rules import chapter_heading
 from .pages import (COVER_URI, FEED_PATH, ONE_PAGE_URI, REFERENCES_URI, Context, esc,
                     page_url)
 
@@ -44,7 +45,7 @@ def _page_facts(ctx: Context, src_uri: str) -> tuple[str, str, str | None, str] 
     chapter = ctx.chapters_by_uri.get(src_uri)  # a dict: every page asks, 1,000 of them
     if chapter is not None:
         image = chapter.panel_ids[0] if chapter.panel_ids else story.cover_id
-        return (f"{chapter.label}: {chapter.title} · {story.title}",
+        return (f"{chapter_heading(chapter.label, chapter.title)} · {story.title}",
                 chapter.summary or story.subtitle or story.title, image, "article")
     return None
 
@@ -145,7 +146,7 @@ def atom_feed(ctx: Context) -> str:
     sub(feed, "generator", "graphic-novel")
     for chapter in sorted(story.chapters, key=lambda c: (-c.updated, c.position)):
         entry = sub(feed, "entry")
-        sub(entry, "title", f"{chapter.label}: {chapter.title}")
+        sub(entry, "title", chapter_heading(chapter.label, chapter.title))
         href = absolute(ctx, COVER_URI, page_url(chapter.src_uri, ctx.directory_urls))
         sub(entry, "link", rel="alternate", type="text/html", href=href)
         sub(entry, "id", _entry_id(ctx, chapter))

@@ -1,0 +1,87 @@
+"""What one build knows, in one object, and the summaries made from it.
+
+The MkDocs glue makes a :class:`BuildState` when a build starts and drops it
+when the build ends or fails, so a `mkdocs serve` rebuild starts clean and
+nothing one build learned leaks into the next. Plain data: no MkDocs here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import images as img
+from .errors import StoryError
+from .model import Story
+from .pages import Context
+from .rules import plural
+
+
+@dataclass
+class BuildState:
+    story_dir: Path
+    cache_dir: Path
+    story: Story | None = None
+    # Under `mkdocs serve`, the story's problems: the site becomes a page that
+    # lists them (error_page.py) instead of the build stopping.
+    error: StoryError | None = None
+    renderer: img.Renderer | None = None
+    images: dict[str, img.ImageSet] = field(default_factory=dict)
+    pending: dict[str, Future] = field(default_factory=dict)  # panels still being drawn
+    ctx: Context | None = None
+    # What makes each generated page's Markdown, by src_uri; used when MkDocs
+    # reads the page, then let go.
+    makers: dict[str, Callable[[], str]] = field(default_factory=dict)
+    rendered: dict[str, str] = field(default_factory=dict)  # chapter HTML, for the one-page edition
+    metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
+    one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+
+    def stop_workers(self) -> None:
+        """Close the drawing processes (after every build, serve included:
+        idle workers would outlive a killed `mkdocs serve`)."""
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
+
+    def release_chapter_texts(self) -> None:
+        """Every page is converted: the story's copy of each chapter's text
+        (3 MB at 1,000 chapters) is not read again. The model is not changed:
+        the build carries on with a copy of the story without the texts."""
+        if self.story is None:
+            return
+        self.makers = {}
+        chapters = [dataclasses.replace(c, body="") for c in self.story.chapters]
+        self.story = dataclasses.replace(self.story, chapters=chapters)
+        if self.ctx is not None:
+            self.ctx = dataclasses.replace(self.ctx, story=self.story)
+
+
+def panel_summary(images: dict[str, img.ImageSet]) -> str:
+    """"4 panels, 1 with art, 3 placeholders (3 made this build, 1 from cache)"."""
+    total = len(images)
+    art = sum(1 for i in images.values() if i.is_art)
+    drawn = sum(1 for i in images.values() if i.drawn)
+    return (f"{plural(total, 'panel')}, {art} with art, {plural(total - art, 'placeholder')} "
+            f"({drawn} made this build, {total - drawn} from cache)")
+
+
+def unlettered_notes(story: Story, images: dict[str, img.ImageSet]) -> list[str]:
+    """One line for each placeholder drawn this build whose text lost some
+    character: no shipped or system font has it (CJK without a CJK font
+    installed, say)."""
+    from .lettering import unlettered
+
+    notes = []
+    for pid, made in images.items():
+        if made.drawn and not made.is_art:
+            panel = story.panels[pid]
+            missing = unlettered(f"{panel.label} {panel.title} {panel.prompt}")
+            if missing:
+                codes = " ".join(f"U+{ord(ch):04X}" for ch in missing)
+                notes.append(f"placeholder for panel '{pid}' could not letter {codes}: no "
+                             "font here has those characters (install a font that does, e.g. "
+                             "Debian's fonts-noto-cjk, to see them; the art will replace it).")
+    return notes
