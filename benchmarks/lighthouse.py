@@ -24,7 +24,7 @@ from static_server import GzipSiteServer  # noqa: E402
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
-PAGES = {"cover": "", "chapter": "chapters/05-the-first-results/", "one-page": "chapters/all/"}
+PAGES = {"cover": "", "chapter": "chapters/05-small-beats-big/", "one-page": "chapters/all/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 RUNS = 3
 TARGET = 100

@@ -37,7 +37,7 @@ def default_site(tmp_path_factory):
     server.close()
 
 
-@pytest.mark.parametrize("path", ["", "chapters/05-the-first-results/", "chapters/all/"])
+@pytest.mark.parametrize("path", ["", "chapters/05-small-beats-big/", "chapters/all/"])
 def test_nothing_moves_once_drawn_on_a_slow_phone(browser, default_site, path):
     """Layout shift under 0.01 (Lighthouse's 'good' is 0.1; it scores 100 below about 0.04).
     Before the page kind went on Material's article and the title face had a
@@ -68,7 +68,7 @@ def test_story_pages_carry_their_kind_on_materials_article(default_site):
     """The reading layout keys on these classes (graphic-novel.css). If Material's
     article markup changes, the classes go missing and this fails."""
     _, site = default_site
-    kinds = {"index.html": "cover", "chapters/05-the-first-results/index.html": "chapter",
+    kinds = {"index.html": "cover", "chapters/05-small-beats-big/index.html": "chapter",
              "references/index.html": "references", "chapters/all/index.html": "onepage"}
     for page, kind in kinds.items():
         html = (site / page).read_text("utf-8")
@@ -80,7 +80,7 @@ def test_nothing_render_blocking_but_the_stylesheets(default_site):
     """In <head>: no synchronous script but Material's tiny inline one; the lightbox's
     files are not there at all; the plugin's own files are minified."""
     _, site = default_site
-    for page in ("index.html", "chapters/05-the-first-results/index.html"):
+    for page in ("index.html", "chapters/05-small-beats-big/index.html"):
         head = (site / page).read_text("utf-8").split("</head>", 1)[0]
         assert not re.search(r"<script[^>]+src=", head), page
         assert "glightbox.min" not in head
@@ -95,7 +95,7 @@ def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
     and sizes (so the browser picks the same file); the one-page edition, whose first
     screen is text, preloads none."""
     _, site = default_site
-    for page in ("index.html", "chapters/05-the-first-results/index.html"):
+    for page in ("index.html", "chapters/05-small-beats-big/index.html"):
         html = (site / page).read_text("utf-8")
         head, body = html.split("</head>", 1)
         link = re.search(r'<link rel="preload" as="image" href="([^"]+)" imagesrcset="([^"]+)" '

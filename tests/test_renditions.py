@@ -17,7 +17,7 @@ from test_reader import DESKTOP, PHONE, Site, _default_project
 
 RENDITIONS = {"thumb": 480, "mid": 800, "full": 1600}
 PANEL_FILE = re.compile(r"/assets/panels/(?P<id>[^/]+)-(?P<kind>thumb|mid|full)-[0-9a-f]+\.webp$")
-CHAPTER = "chapters/05-the-first-results/"  # a lone panel and a row of two
+CHAPTER = "chapters/05-small-beats-big/"  # a lone panel and a row of two
 PANEL_IMAGES = "figure.gn-panel img, figure.gn-cover-panel img, .gn-card img"
 
 
