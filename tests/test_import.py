@@ -1,8 +1,8 @@
 """The importer: chat-model Markdown (Shape A "chapters", Shape B "panels") -> story/.
 
 The fixtures in tests/fixtures/import/ are made-up answers covering every
-variation listed in import-formats.md. Each is imported into a fresh project
-and built for real (strict); the built HTML must hold every prompt word for
+variation listed in plugins/graphic_novel/importer/SHAPES.md. Each is
+imported into a fresh project and built for real (strict); the built HTML must hold every prompt word for
 word, every paragraph, table, list and heading in order, and every reference.
 What the HTML must contain is worked out here from the fixture text with a
 deliberately simple reader of its own, not with the importer's code.

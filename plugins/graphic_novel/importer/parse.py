@@ -1,0 +1,67 @@
+"""The importer's phases in order: read, sections, prompts and chapters,
+references. The rules each phase follows are in SHAPES.md beside this file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import StoryError
+from .chapters import build_chapters
+from .context import Run
+from .model import ImportedStory
+from .prompts import take_preamble
+from .read import fm_text, front_matter, normalize, tokenize
+from .references import add_references
+from .sections import Layout, assign_kinds, section_level, split_sections, story_title
+
+
+def parse_answer(text: str, source: str) -> ImportedStory:
+    """Parse a chat model's graphic-novel answer. Raises StoryError, nothing else."""
+    source = str(source)
+    try:
+        return _parse(text, source)
+    except StoryError:
+        raise
+    except RecursionError:
+        raise StoryError(source, "the text is nested too deeply to read.") from None
+
+
+def _layout(text: str, run: Run) -> tuple[dict, Layout]:
+    """Front matter and the sections of the answer; StoryError when it has none."""
+    fm, body, first_line = front_matter(text, run.notes, run.source)
+    toks = tokenize(body.split("\n"), first_line, run.notes, run.source)
+    headings = [t for t in toks if t.kind == "heading"]
+    if not headings:
+        raise StoryError(run.source, "found no Markdown headings; a story needs sections such "
+                                     "as `## Chapter 1: Title` or `## Panel 1: Title`.", 1)
+    layout = split_sections(toks, section_level(headings))
+    if not layout.chapters:
+        raise StoryError(run.source, "found no chapter sections; a story needs headings such "
+                                     "as `## Chapter 1: Title`, `## Prologue: Title` or "
+                                     "`## Panel 1: Title`.", headings[0].line)
+    return fm, layout
+
+
+def _parse(text: Any, source: str) -> ImportedStory:
+    text = normalize(text, source)
+    if not text.strip():
+        raise StoryError(source, "the file is empty; nothing to import.", 1)
+    run = Run(source)
+    fm, layout = _layout(text, run)
+    chapters = layout.chapters
+    assign_kinds(chapters)
+    title, subtitle = story_title(fm, layout.title_tok, run.notes, source)
+    story = ImportedStory(source=source, title=title, subtitle=subtitle,
+                          author=fm_text(fm, "author"))
+    story.cover, leftover = take_preamble(layout.preamble, title, run)
+    chapters[0].toks[:0] = leftover  # an introduction opens the first chapter
+    build_chapters(chapters, story, run)
+    if len(run.narratives) > 1:
+        run.note(f"the answer has {len(run.narratives)} narrative prompts; they were joined "
+                 "into one.")
+    story.narrative_prompt = "\n\n".join(run.narratives)
+    for s in layout.sections:
+        if s.role == "references":
+            add_references(s, story, run)
+    story.notes = run.notes
+    return story
