@@ -113,3 +113,75 @@ def test_cli_build_prints_one_message_and_no_traceback(project, case, expected):
     assert proc.returncode == 1
     assert expected in out, out
     assert "Traceback" not in out
+
+
+CITED_IN_TEXT = ("See [the harbour log [@history]](https://example.org/log) and "
+                 "![A map of the coast [@history]](https://example.org/map.png).\n")
+
+
+def test_a_citation_in_link_or_alt_text_fails_strict_with_file_and_line(project):
+    """Issue 16, bug 4: a citation inside a link's text or an image's alt text
+    gave broken HTML (`<img alt="A map &lt;sup class=" ...`) and passed strict."""
+    assert project.build().ok
+    old = (project.site / "index.html").read_bytes()
+    project.edit("story/chapters/01-storm.md", "Code is left alone", CITED_IN_TEXT + "\nCode is left alone")
+    result = assert_fails(project, "story/chapters/01-storm.md:10: the citation [@history] is "
+                                   "inside a link's text or an image's alt text, where it can "
+                                   "only be plain text ([1]); move it after the closing bracket")
+    assert result.log.count("the citation [@history] is inside") == 2  # the link and the image
+    assert "2 story warnings in strict mode; fix them" in result.log
+    assert (project.site / "index.html").read_bytes() == old  # the last good site stays
+
+
+def test_a_citation_in_link_or_alt_text_is_plain_text_outside_strict(project):
+    project.edit("story/chapters/01-storm.md", "Code is left alone", CITED_IN_TEXT + "\nCode is left alone")
+    result = project.build(strict=False)
+    assert result.ok, result.error + result.log
+    soup = result.html("chapters/01-storm/index.html")
+    image = soup.select_one('img[src="https://example.org/map.png"]')
+    assert image["alt"] == "A map of the coast [1]"
+    link = soup.select_one('a[href="https://example.org/log"]')
+    assert link.get_text() == "the harbour log [1]" and not link.select("a, sup")
+    # The citation written in the prose still links to its reference.
+    assert soup.select_one("p sup.gn-cite a[href*='#ref-history']") is not None
+    html = (result.site / "chapters/01-storm/index.html").read_text("utf-8")
+    assert "&lt;sup" not in html
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_and_keeps_the_last_site(project):
+    """Issue 16, bug 5: cache_dir under a file gave a raw NotADirectoryError
+    traceback in on_post_build and a site with pages but no panels."""
+    assert project.build().ok
+    old = (project.site / "index.html").read_bytes()
+    panels = sorted(p.name for p in (project.site / "assets/panels").iterdir())
+    project.edit("mkdocs.yml", "      concurrency: 2\n",
+                 "      concurrency: 2\n      cache_dir: mkdocs.yml/cache\n")
+    result = project.build()
+    assert not result.ok
+    assert "Traceback" not in result.log
+    message = [line for line in result.log.splitlines() if "mkdocs.yml/cache" in line]
+    assert len(message) == 1 and "the image cache cannot be written here (Not a directory); " \
+        "set cache_dir in mkdocs.yml" in message[0], result.log
+    assert (project.site / "index.html").read_bytes() == old
+    assert sorted(p.name for p in (project.site / "assets/panels").iterdir()) == panels
+
+
+def test_the_plugin_counts_in_words_that_agree(project):
+    """Issue 16, bug 8: no "1 chapters" or "warning(s)" in what the plugin says."""
+    from graphic_novel.images import ImageSet
+    from graphic_novel.state import panel_summary
+
+    one = {"a": ImageSet("a", "k", False, (), drawn=True)}
+    assert panel_summary(one) == "1 panel, 0 with art, 1 placeholder (1 made this build, 0 from cache)"
+    project.edit("story/image_prompts.yaml", "panels:\n", "panels:\n  - id: spare\n"
+                 "    alt: A spare.\n    prompt: Nobody uses me.\n")
+    result = project.build()
+    assert "1 story warning in strict mode" in result.log and "(s)" not in result.log
+    for name in ("02-lens.md", "03-epilogue.md"):
+        (project.story / "chapters" / name).unlink()
+    project.edit("story/image_prompts.yaml", "  - id: spare\n    alt: A spare.\n"
+                 "    prompt: Nobody uses me.\n", "")
+    result = project.build(strict=False)
+    assert result.ok, result.error + result.log
+    progress = result.html("chapters/01-storm/index.html").select_one("progress.gn-progress")
+    assert progress["aria-label"] == "Reading progress: 1 of 1 chapter"

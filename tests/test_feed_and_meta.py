@@ -99,3 +99,49 @@ def test_new_writes_the_site_url_it_is_given(tmp_path):
     assert not (tmp_path / "b").exists()
     assert main(["new", str(tmp_path / "c"), "--title", "Tide"]) == 0
     assert "# site_url: https://" in (tmp_path / "c" / "mkdocs.yml").read_text()
+
+
+def test_a_title_with_an_ampersand_is_escaped_once_everywhere(project):
+    """Issue 16, bug 2: Material's footer escapes a neighbour's title again for its
+    aria-label (partials/footer.html, `title | e`), so "&" came out "&amp;amp;"."""
+    import html
+    import json
+
+    project.edit("story/chapters/02-lens.md", "title: A New Lens", "title: Lens & Light")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    soup = result.html("chapters/01-storm/index.html")
+    footer_next = soup.select_one("a.md-footer__link--next")
+    assert footer_next["aria-label"] == "Next: 2. Lens & Light"
+    assert footer_next.select_one(".md-ellipsis").get_text(strip=True) == "2. Lens & Light"
+    back = result.html("chapters/03-epilogue/index.html").select_one("a.md-footer__link--prev")
+    assert back["aria-label"] == "Previous: 2. Lens & Light"
+    nav = [a.get_text(" ", strip=True) for a in soup.select("nav.md-nav--primary a")]
+    assert "2. Lens & Light" in nav
+    lens = result.html("chapters/02-lens/index.html")
+    assert lens.title.get_text() == "Lens & Light - Mini"
+    og = lens.select_one('meta[property="og:title"]')["content"]
+    assert og == "Chapter 2: Lens & Light \u00b7 The Little Lighthouse"
+    for path in result.site.rglob("*.html"):
+        assert "&amp;amp;" not in path.read_text("utf-8"), path
+    # The search index holds HTML, as Material writes it for any heading: one
+    # level of escaping, which its search shows as "&".
+    index = json.loads((result.site / "search/search_index.json").read_text("utf-8"))
+    titles = {d["title"] for d in index["docs"] if d["location"].startswith("chapters/02-lens/")}
+    assert titles and {html.unescape(t) for t in titles} == {"Lens & Light"}
+
+
+def test_feed_and_share_previews_name_the_label_once(project):
+    """Issue 16, bug 3: an epilogue titled "Epilogue: The Light Today" was
+    "Epilogue: Epilogue: The Light Today" in the feed and og:title."""
+    project.edit("story/chapters/03-epilogue.md", "title: The Light Today",
+                 'title: "Epilogue: The Light Today"')
+    result = project.build()
+    assert result.ok, result.error + result.log
+    feed = feedparser.parse((result.site / "feed.xml").read_bytes())
+    assert "Epilogue: The Light Today" in [e.title for e in feed.entries]
+    assert not any("Epilogue: Epilogue" in e.title for e in feed.entries)
+    head = result.html("chapters/03-epilogue/index.html").head
+    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+        assert head.select_one(selector)["content"] == \
+            "Epilogue: The Light Today \u00b7 The Little Lighthouse", selector

@@ -11,59 +11,62 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
-from .errors import StoryError, StoryErrors, _visible
+from .errors import StoryError, StoryErrors
 from .pages import COVER_URI, ONE_PAGE_URI, REFERENCES_URI
 from .rules import CHAPTER_EXT, is_id, plural
 
 CSS_CLASS = "gn-story-error"
+# "story/chapters/01-storm.md:8: unknown citation ...": where, then what to do.
+_WHERE_RE = re.compile(r"^(?P<where>[^:\n]+(?::\d+)?): (?P<what>.*)$", re.S)
 
 
-def problems(error: StoryError) -> list[StoryError]:
-    """Each problem a story error holds (one, or several found together)."""
-    return list(error.errors) if isinstance(error, StoryErrors) else [error]
+def lines_of(error: StoryError) -> list[str]:
+    """Each problem a story error holds, one line each as the terminal prints it."""
+    found = error.errors if isinstance(error, StoryErrors) else [error]
+    return [str(problem) for problem in found]
 
 
-def heading(error: StoryError) -> str:
+def heading(problems: list[str]) -> str:
     """"The story has 2 problems"."""
-    return f"The story has {plural(len(problems(error)), 'problem')}"
+    return f"The story has {plural(len(problems), 'problem')}"
 
 
-def _where(problem: StoryError) -> str:
-    """``story/chapters/01-storm.md:8``, as the terminal prints it."""
-    where = _visible(problem.path or "story")
-    return f"{where}:{problem.line}" if problem.line else where
+def _item(problem: str) -> str:
+    m = _WHERE_RE.match(problem)
+    if not m:
+        return f"<li>{html.escape(problem)}</li>"
+    return f"<li><code>{html.escape(m['where'])}</code> {html.escape(m['what'])}</li>"
 
 
-def body_html(error: StoryError) -> str:
+def body_html(problems: list[str]) -> str:
     """The list of problems as HTML, every piece of the author's text escaped."""
-    items = [f"<li><code>{html.escape(_where(p))}</code> {html.escape(_visible(p.message))}</li>"
-             for p in problems(error)]
     return "\n".join([
         f'<div class="{CSS_CLASS}">',
         "<p>The site cannot be built until this is fixed. Save the file and this page "
         "turns back into the story by itself.</p>",
-        "<ul>", *items, "</ul>",
+        "<ul>", *map(_item, problems), "</ul>",
         "</div>",
     ])
 
 
-def page_markdown(error: StoryError) -> str:
+def page_markdown(problems: list[str]) -> str:
     """The error page as an MkDocs page (front matter and a block of HTML)."""
-    meta = {"title": html.escape(heading(error)), "hide": ["navigation", "toc"],
-            "search": {"exclude": True}}
+    title = html.escape(heading(problems))
+    meta = {"title": title, "hide": ["navigation", "toc"], "search": {"exclude": True}}
     front = "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items())
-    return f"---\n{front}\n---\n\n# {html.escape(heading(error))}\n\n{body_html(error)}\n"
+    return f"---\n{front}\n---\n\n# {title}\n\n{body_html(problems)}\n"
 
 
-def standalone_html(error: StoryError) -> str:
+def standalone_html(problems: list[str]) -> str:
     """The error page as a whole HTML document, for a mistake found after the
     theme has written the pages (art that fails to decode while drawing)."""
-    title = html.escape(heading(error))
+    title = html.escape(heading(problems))
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{title}</title></head>\n<body class=\"{CSS_CLASS}-page\">"
-            f"<h1>{title}</h1>\n{body_html(error)}\n</body></html>\n")
+            f"<h1>{title}</h1>\n{body_html(problems)}\n</body></html>\n")
 
 
 def page_uris(story_dir: Path) -> list[str]:

@@ -69,31 +69,37 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             log.info(social.NO_SITE_URL)
         state = self.state = BuildState(*settings.project_paths(config, self.config))
         try:
-            self._load(state, config)
-            self._start_images(state)
+            story = load_story(state.story_dir, include_drafts=self.serving,
+                               default_title=config.site_name)
         except StoryError as exc:
-            state.stop_workers()
-            if not self.serving:
-                self.state = None
-                raise PluginError(str(exc)) from None
-            state.story, state.error = None, exc  # the browser shows it (on_files)
-            message = f"{exc}\n(shown in the browser until it is fixed)"
-            log.info(message) if config.strict else log.error(message)
-
-    def _load(self, state: BuildState, config) -> None:
-        """Read the story; warnings are logged, and stop a strict build."""
-        story = load_story(state.story_dir, include_drafts=self.serving,
-                           default_title=config.site_name)
+            return self._stop(config, str(exc), error_page.lines_of(exc))
         warnings = story.warnings + pages.cite_warnings(story)
         for warning in warnings:
             log.warning(warning)
         if warnings and config.strict:
-            raise StoryError(None, f"{plural(len(warnings), 'story warning')} in strict mode; "
-                                   "fix them (see above). The last built site is left as it was.")
+            return self._stop(config, f"{plural(len(warnings), 'story warning')} in strict "
+                              "mode; fix them (see above). The last built site is left as it "
+                              "was.", warnings)
         if config.nav is None or self._nav_generated:
             config.nav = pages.nav(story)
             self._nav_generated = True
         state.story = story
+        try:
+            self._start_images(state)
+        except StoryError as exc:
+            return self._stop(config, str(exc), error_page.lines_of(exc))
+
+    def _stop(self, config, message: str, problems: list[str]) -> None:
+        """A mistake in the story: the build stops with ``message``, or under
+        `mkdocs serve` goes on to show ``problems`` in the browser (on_files)."""
+        state = self.state
+        state.stop_workers()
+        if not self.serving:
+            self.state = None
+            raise PluginError(message)
+        state.story, state.error = None, problems
+        shown = f"{message}\n(shown in the browser until it is fixed)"
+        log.info(shown) if config.strict else log.error(shown)  # strict would abort on an error
 
     def _start_images(self, state: BuildState) -> None:
         """Plan every panel (art headers and the cache folder are checked here,
@@ -302,12 +308,12 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         """Under serve, a mistake found while drawing (the pages are written by
         now): every story page becomes the error page."""
         log.error(f"{exc}\n(shown in the browser until it is fixed)")
-        page = error_page.standalone_html(exc)
+        page = error_page.standalone_html(error_page.lines_of(exc))
         for uri in [*pages.reading_order(state.story), pages.ONE_PAGE_URI]:
             dest = Path(config.site_dir) / pages.page_file(uri, config.use_directory_urls)
             if dest.is_file():
                 dest.write_text(page, "utf-8")
-        state.story, state.error = None, exc
+        state.story, state.error = None, error_page.lines_of(exc)
 
     # Last of all (the search index written): the manifest, icons and service
     # worker, which lists every file the site now holds.

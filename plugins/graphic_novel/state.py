@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable
 
 from . import images as img
-from .errors import StoryError
 from .model import Story
 from .pages import Context
 from .rules import plural
@@ -27,7 +26,7 @@ class BuildState:
     story: Story | None = None
     # Under `mkdocs serve`, the story's problems: the site becomes a page that
     # lists them (error_page.py) instead of the build stopping.
-    error: StoryError | None = None
+    error: list[str] | None = None  # each problem as one line, "file:line: what to do"
     renderer: img.Renderer | None = None
     images: dict[str, img.ImageSet] = field(default_factory=dict)
     pending: dict[str, Future] = field(default_factory=dict)  # panels still being drawn
