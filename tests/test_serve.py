@@ -83,3 +83,79 @@ def test_serve_reloads_on_chapter_prompt_and_art_edits(project):
     # The first build drew all four; each rebuild remade only what changed.
     assert "(4 made this build, 0 from cache)" in log
     assert "(1 made this build, 3 from cache)" in log
+
+
+class _Serving:
+    """`mkdocs serve` on the project, on a free port, its log in serve.log."""
+
+    def __init__(self, project):
+        self.project = project
+        self.port = _free_port()
+        self.log_path = project.root / "serve.log"
+
+    def __enter__(self):
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen([MKDOCS, "serve", "-a", f"127.0.0.1:{self.port}"],
+                                         cwd=self.project.root, stdout=log,
+                                         stderr=subprocess.STDOUT, env=env)
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/mini/{path}"  # site_url has /mini/
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+def test_serve_shows_a_story_error_in_the_browser_and_the_story_once_fixed(project, browser):
+    """A mistake under `mkdocs serve` used to leave the browser waiting for ever
+    (MkDocs holds every request until a build succeeds). The page that is open
+    reloads into a page naming the file, line and fix, and back into the story
+    when the file is fixed, by live reload alone."""
+    broken = "  - id: 02-lens\n\ttitle: x\n"
+    with _Serving(project) as serve:
+        url = serve.url("chapters/01-storm/")
+        _wait_for(url, "Light the lamp")
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            page.wait_for_selector("text=Light the lamp")
+            project.edit("story/image_prompts.yaml", "  - id: 02-lens\n", broken)
+            page.wait_for_selector(".gn-story-error", timeout=60_000)  # reloaded by itself
+            assert page.locator("h1").inner_text() == "The story has 1 problem"
+            item = page.locator(".gn-story-error li").inner_text()
+            assert item.startswith("story/image_prompts.yaml:17 YAML syntax error")
+            assert "YAML indentation must use spaces, not tabs." in item
+            # Every page of the story says so, the cover and references too.
+            for path in ("", "references/", "chapters/02-lens/", "chapters/all/"):
+                assert "The story has 1 problem" in _wait_for(serve.url(path), "gn-story-error")
+            project.edit("story/image_prompts.yaml", broken, "  - id: 02-lens\n")
+            page.wait_for_selector("text=Light the lamp", timeout=60_000)
+            assert not page.locator(".gn-story-error").count()
+            # Live reload still works after the error: the next edit shows too.
+            project.edit("story/chapters/01-storm.md", "Light the lamp", "Trim the wick")
+            page.wait_for_selector("text=Trim the wick", timeout=60_000)
+        finally:
+            page.close()
+    log = serve.log()
+    assert "Traceback" not in log and "appear stuck" not in log
+    assert "story/image_prompts.yaml:17: YAML syntax error" in log
+    assert "shown in the browser until it is fixed" in log
+
+
+def test_serve_starts_on_a_broken_story_and_recovers(project):
+    """A story already broken when `mkdocs serve` starts is served as the error page."""
+    project.edit("story/chapters/01-storm.md", "[@history]", "[@histroy]")
+    with _Serving(project) as serve:
+        body = _wait_for(serve.url(""), "gn-story-error")
+        assert "story/chapters/01-storm.md:8" in body and "unknown citation" in body
+        assert "&#39;@histroy&#39;" in body or "'@histroy'" in body
+        assert "/livereload/" in body  # the page reloads once the story is fixed
+        project.edit("story/chapters/01-storm.md", "[@histroy]", "[@history]")
+        _wait_for(serve.url("chapters/01-storm/"), "Light the lamp")
+    assert "Traceback" not in serve.log()
