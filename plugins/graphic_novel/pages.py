@@ -34,9 +34,10 @@ ONE_PAGE_URI = "chapters/all.md"  # beside the chapters: their relative links wo
 BODY_MARK = '<div class="gn-body-start"></div>'
 BODY_END = '<div class="gn-body-end"></div>'
 CONTENTS_PATH = "assets/graphic-novel/contents.json"
-READING_HIDE = ["navigation", "toc"]  # story pages: no docs sidebars at any width
+READING_HIDE = ["navigation", "toc"]  # no docs sidebars (material/templates/base.html: hide)
 # Material's search leaves out what carries this: paging, kickers, the
 # lightbox's copy of each caption (readers search the story itself).
+# material/plugins/search/plugin.py reads it; pinned in theme.py.
 NOT_SEARCHED = 'data-search-exclude="true"'
 SLOT_RE = re.compile(r'<div class="gn-slot" data-chapter="([^"]+)"></div>')
 FEED_PATH = "feed.xml"
@@ -361,8 +362,9 @@ def front_matter(**values) -> str:
     """Front matter for a generated page; JSON is valid YAML and quotes anything.
 
     ``title`` and ``description`` are HTML-escaped here: Material prints them
-    into the page (header, nav, footer, <title>, <meta content="...">) without
-    escaping, so an author's "<" or quote would otherwise become markup.
+    into the page (material/templates/base.html's <title> and <meta
+    name="description">, partials/header.html) without escaping, so an
+    author's "<" or quote would otherwise become markup (pinned in theme.py).
     """
     for key in ("title", "description"):
         if isinstance(values.get(key), str) and values[key]:
@@ -485,7 +487,8 @@ def bare_title(chapter: Chapter) -> str:
     return title
 
 
-# Material's content element (templates/base.html). A story page's kind goes on
+# Material's content element (material/templates/base.html; pinned in theme.py).
+# A story page's kind goes on
 # it as a class, so the reading layout applies from the first paint: a
 # selector such as `:has(> .gn-gallery)` matches only once the parser has
 # reached the gallery, and the title jumps when it does (layout shift).

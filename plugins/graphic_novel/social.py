@@ -83,7 +83,8 @@ def head_tags(ctx: Context, src_uri: str | None, site_name: str) -> str:
     return "\n".join(tags)
 
 
-# Material's markup that axe-core flags, and what it becomes (tests pin each).
+# Material's markup that axe-core flags, and what it becomes (pinned in theme.py
+# and by tests/test_site.py in the built pages).
 A11Y_FIXES = [
     # partials/search.html: the search dialog has no name (aria-dialog-name).
     ('data-md-component="search" role="dialog">',
