@@ -159,3 +159,31 @@ def test_serve_starts_on_a_broken_story_and_recovers(project):
         project.edit("story/chapters/01-storm.md", "[@histroy]", "[@history]")
         _wait_for(serve.url("chapters/01-storm/"), "Light the lamp")
     assert "Traceback" not in serve.log()
+
+
+def test_a_mistake_found_while_drawing_turns_the_served_pages_into_the_error_page(
+        project, monkeypatch):
+    """Drawing finishes after the theme has written the pages; under serve a
+    problem found then (art that cannot be decoded) replaces each story page
+    with the error page rather than leaving the browser waiting."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from graphic_novel import images
+    from graphic_novel.errors import StoryError
+
+    def finish(self, pending):
+        raise StoryError("story/art/01-storm.png", "the art file cannot be read as an image "
+                         "(<broken>); export it again as PNG, JPEG or WebP.")
+
+    monkeypatch.setattr(images.Renderer, "finish", finish)
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html",
+                 "references/index.html"):
+        html = (project.site / page).read_text("utf-8")
+        assert "<h1>The story has 1 problem</h1>" in html, page
+        assert "<code>story/art/01-storm.png</code> the art file cannot be read as an image " \
+               "(&lt;broken&gt;)" in html
+    assert config.plugins["graphic-novel"].state is None
