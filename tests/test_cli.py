@@ -54,7 +54,7 @@ def test_check_reports_unused_prompt_and_corrupt_art(project):
     assert code == 1
     assert "warning: story/image_prompts.yaml:5: panel 'spare' has a prompt but no chapter" in err
     assert "error: story/art/02-lens.png: the art file cannot be read as an image" in err
-    assert "2 problem(s) found in story/" in err
+    assert "2 problems found in story/" in err
 
 
 def test_prompts_export_formats_and_missing(project):
@@ -87,7 +87,7 @@ def test_status_table(project):
     assert "art: 02-lens.png" in lens and "2000x1125" in lens and "Chapter 2" in lens
     assert "placeholder" in next(line for line in out.splitlines() if line.startswith("02-dawn"))
     assert "  stray.png" in out
-    assert out.rstrip().endswith("4 panels: 1 with art, 3 placeholders; 1 unmatched art file(s)")
+    assert out.rstrip().endswith("4 panels: 1 with art, 3 placeholders; 1 unmatched art file")
 
 
 def test_new_project_builds_strict_and_refuses_to_overwrite(tmp_path, capsys):
@@ -106,6 +106,63 @@ def test_new_project_builds_strict_and_refuses_to_overwrite(tmp_path, capsys):
     assert main(["new", str(target), "--title", "Other", "--force"]) == 0
     assert b"Other" in (target / "story/story.yaml").read_bytes()
     assert not [p for p in target.rglob(".*") if p.name.startswith(".story")]  # no temp files
+
+
+def test_new_project_files_have_the_usual_mode_under_the_umask(tmp_path):
+    """Files `new` writes are 0666 less the umask (0644 under 022, 0640 under
+    027), like any new file, not the 0600 of a bare temporary file."""
+    for umask, expected in ((0o022, 0o644), (0o027, 0o640)):
+        target = tmp_path / f"fresh-{umask:o}"
+        proc = subprocess.run(
+            ["sh", "-c", f'umask {umask:03o} && exec "$@"', "sh", *CLI, "new", str(target),
+             "--title", "Modes"], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        files = [p for p in target.rglob("*") if p.is_file()]
+        assert files and "story/story.yaml" in {p.relative_to(target).as_posix() for p in files}
+        for path in files:
+            assert path.stat().st_mode & 0o777 == expected, (path, oct(path.stat().st_mode))
+
+
+def test_check_refuses_a_chapter_named_all_as_the_build_does(project):
+    """chapters/all.md is the one-page edition's address: `check` must say so,
+    in the build's words, instead of passing a story the build stops at."""
+    project.write("story/chapters/all.md", "---\ntitle: Everything\n---\n\nText.\n")
+    message = ("story/chapters/all.md: this name is taken by the one-page edition of the "
+               "story; rename the chapter file.")
+    code, _, err = run(project, "check")
+    assert code == 1
+    assert f"error: {message}" in err.splitlines()
+    assert "1 problem found in story/" in err
+    result = project.build()
+    assert not result.ok and message in result.log
+
+
+def test_counts_in_messages_are_proper_plurals(tmp_path):
+    """One of a thing is singular in `check`, `status` and `import`: "1 chapter",
+    "1 reference", "1 problem", "1 file"."""
+    root = tmp_path / "one"
+    story = root / "story"
+    (story / "chapters").mkdir(parents=True)
+    (story / "story.yaml").write_text("title: One\n")
+    (story / "image_prompts.yaml").write_text(
+        "panels:\n  - id: only\n    alt: The only panel.\n    prompt: A lone tree.\n")
+    (story / "references.yaml").write_text("- id: src\n  title: A source\n")
+    (story / "chapters/01-one.md").write_text("---\ntitle: One\n---\n\n![](only.png)\n\n"
+                                              "Cited [@src].\n")
+    proc = subprocess.run([*CLI, "check"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ("ok: 1 chapter, 1 panel (0 with art, 1 placeholder), "
+                                   "1 reference")
+    (story / "art").mkdir()
+    Image.new("RGB", (10, 10)).save(story / "art" / "stray.png")
+    proc = subprocess.run([*CLI, "status"], cwd=root, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.stdout.rstrip().endswith("1 panel: 0 with art, 1 placeholder; "
+                                         "1 unmatched art file")
+    (story / "chapters/01-one.md").write_text("---\ntitle: One\n---\n\n![](only.png) [@nope]\n")
+    proc = subprocess.run([*CLI, "check"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "1 problem found in story/" in proc.stderr
+    assert "problem(s)" not in proc.stderr
 
 
 def test_help_on_every_command():

@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, TypeVar
 
 from . import __version__
+from .atomic import write_all
 from .errors import StoryError, StoryErrors
 from .loader import load_story, unmatched_art
 from .model import Story
 from .prompt_text import image_prompt
+from .rules import plural
 
 T = TypeVar("T")
 
@@ -58,8 +58,8 @@ def cmd_check(args) -> int:
         story = _load(args)
     except StoryError as exc:
         code = _fail(exc)
-        print(f"{len(getattr(exc, 'errors', [exc]))} problem(s) found in {story_dir}/",
-              file=sys.stderr)
+        count = len(getattr(exc, "errors", [exc]))
+        print(f"{plural(count, 'problem')} found in {story_dir}/", file=sys.stderr)
         return code
     problems = [f"warning: {w}" for w in story.warnings]
     for pid, path in progress(sorted(story.art.items()), "checking art"):
@@ -71,13 +71,17 @@ def cmd_check(args) -> int:
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found in {story_dir}/", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')} found in {story_dir}/", file=sys.stderr)
         return 1
-    panels = len(story.panels)
-    print(f"ok: {len(story.chapters)} chapters, {panels} panels "
-          f"({len(story.art)} with art, {panels - len(story.art)} placeholders), "
-          f"{len(story.references)} references")
+    print(f"ok: {plural(len(story.chapters), 'chapter')}, {_art_counts(story)}, "
+          f"{plural(len(story.references), 'reference')}")
     return 0
+
+
+def _art_counts(story: Story) -> str:
+    """"4 panels (1 with art, 3 placeholders)"."""
+    panels, art = len(story.panels), len(story.art)
+    return f"{plural(panels, 'panel')} ({art} with art, {plural(panels - art, 'placeholder')})"
 
 
 def _prompt_rows(story: Story, missing_only: bool) -> list[dict]:
@@ -136,9 +140,29 @@ def _human(size: int) -> str:
     return str(size)
 
 
-def cmd_status(args) -> int:
+def _art_row(panel_id: str, place: str, art: Path | None) -> tuple[str, ...]:
+    """A row of the status table: panel, chapter, image, size, dimensions."""
     from PIL import Image
 
+    if not art:
+        return (panel_id, place, "placeholder", "-", "-")
+    try:
+        with Image.open(art) as im:
+            dims = f"{im.width}x{im.height}"
+    except Exception:
+        dims = "unreadable"
+    return (panel_id, place, f"art: {art.name}", _human(art.stat().st_size), dims)
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def cmd_status(args) -> int:
     try:
         story = _load(args)
     except StoryError as exc:
@@ -146,53 +170,25 @@ def cmd_status(args) -> int:
     where = {pid: ch for ch in story.chapters for pid in ch.panel_ids}
     rows = [("panel", "chapter", "image", "size", "dimensions")]
     for panel in progress(list(story.panels.values()), "reading art"):
-        art = story.art.get(panel.id)
         chapter = where.get(panel.id)
-        place = chapter.label if chapter else "cover"
-        if art:
-            try:
-                with Image.open(art) as im:
-                    dims = f"{im.width}x{im.height}"
-            except Exception:
-                dims = "unreadable"
-            rows.append((panel.id, place, f"art: {art.name}", _human(art.stat().st_size), dims))
-        else:
-            rows.append((panel.id, place, "placeholder", "-", "-"))
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+        rows.append(_art_row(panel.id, chapter.label if chapter else "cover",
+                             story.art.get(panel.id)))
+    _print_table(rows)
     stray = unmatched_art(Path(args.story_dir), story)
     if stray:
         print("\nArt files that match no panel (rename them to a panel id):")
         for path in stray:
             print(f"  {path.name}")
     art = len(story.art)
-    print(f"\n{len(story.panels)} panels: {art} with art, {len(story.panels) - art} placeholders"
-          f"; {len(stray)} unmatched art file(s)")
+    print(f"\n{plural(len(story.panels), 'panel')}: {art} with art, "
+          f"{plural(len(story.panels) - art, 'placeholder')}; "
+          f"{plural(len(stray), 'unmatched art file')}")
     return 0
 
 
 def write_new_files(files: dict[Path, str], force: bool) -> list[Path]:
-    """Write files whole (temp file, then rename); refuse to overwrite unless force."""
-    existing = [p for p in files if p.exists()]
-    if existing and not force:
-        raise StoryError(existing[0], "already exists; nothing was written. Use --force to "
-                                      "replace it.")
-    written = []
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        written.append(path)
-    return written
+    """Write files whole, all or none (see atomic.py); refuse to overwrite unless force."""
+    return write_all(list(files.items()), force)
 
 
 def cmd_new(args) -> int:
@@ -228,8 +224,8 @@ def cmd_import(args) -> int:
         print(f"created {path}")
     for note in notes:
         print(f"note: {note}")
-    print(f"\nImported {len(written)} files into {args.story_dir}/. Preview with `make serve` "
-          "or `mkdocs serve`.")
+    print(f"\nImported {plural(len(written), 'file')} into {args.story_dir}/. Preview with "
+          "`make serve` or `mkdocs serve`.")
     return 0
 
 

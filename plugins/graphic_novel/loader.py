@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-
-import re
 from pathlib import Path
 from typing import Any
 
 from . import markup
 from .errors import StoryError, StoryErrors
 from .model import CHAPTER_KINDS, Chapter, Citation, Panel, Reference, Story
+from .rules import (ART_EXTS, CHAPTER_EXT, FRONT_MATTER_OPEN_RE, FRONT_MATTER_RE, ONE_PAGE_STEM,
+                    ONE_PAGE_TAKEN, is_id, url_ok)
 from .yamlio import LineDict, LineList, parse_yaml, read_text
-
-ART_EXTS = (".png", ".jpg", ".jpeg", ".webp")
-FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 STORY_KEYS = {"title", "subtitle", "author", "cover", "notice"}
 PROMPTS_KEYS = {"style", "narrative_prompt", "panels"}
@@ -148,7 +145,7 @@ def _load_yaml_file(col: _Collector, path: Path, optional: bool) -> Any:
 
 
 def _check_id(col: _Collector, path: Path, value: str, line: int, what: str) -> bool:
-    if not markup.ID_RE.match(value):
+    if not is_id(value):
         col.error(path, f"{what} id '{value}' is not allowed; use letters, digits, '-' and '_' "
                         "only (no spaces, dots or slashes), at most 100 characters.", line)
         return False
@@ -172,6 +169,25 @@ def _load_meta(col: _Collector, root: Path, default_title: str) -> dict:
         if value is not None:
             meta[key] = value
     return meta
+
+
+def _panel_entry(col: _Collector, path: Path, entry: LineDict, index: int,
+                 panels: dict[str, Panel]) -> Panel | None:
+    """The panel an entry of image_prompts.yaml describes, or None (errors said)."""
+    _unknown_keys(col, path, entry, PANEL_KEYS, f"panel entry {index}")
+    pid = _field(col, path, entry, "id", True, f"panel entry {index}")
+    what = f"panel '{pid}'" if pid else f"panel entry {index}"
+    prompt = _field(col, path, entry, "prompt", True, what)
+    alt = _field(col, path, entry, "alt", True, what)
+    title = _field(col, path, entry, "title", False, what)
+    if not pid or not _check_id(col, path, pid, entry.line_of("id"), "panel"):
+        return None
+    if pid in panels:
+        col.error(path, f"panel id '{pid}' is defined twice (first on line "
+                        f"{panels[pid].line}); give each panel its own id.", entry.line_of("id"))
+        return None
+    return Panel(id=pid, title=title or pid.replace("-", " ").replace("_", " "),
+                 alt=alt or "", prompt=prompt or "", source=path, line=entry.line)
 
 
 def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Panel]]:
@@ -203,21 +219,36 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
             col.error(path, f"panel entry {index} must be a mapping like `- id: ...` with "
                             "`title`, `alt` and `prompt`.", line)
             continue
-        _unknown_keys(col, path, entry, PANEL_KEYS, f"panel entry {index}")
-        pid = _field(col, path, entry, "id", True, f"panel entry {index}")
-        what = f"panel '{pid}'" if pid else f"panel entry {index}"
-        prompt = _field(col, path, entry, "prompt", True, what)
-        alt = _field(col, path, entry, "alt", True, what)
-        title = _field(col, path, entry, "title", False, what)
-        if not pid or not _check_id(col, path, pid, entry.line_of("id"), "panel"):
-            continue
-        if pid in panels:
-            col.error(path, f"panel id '{pid}' is defined twice (first on line "
-                            f"{panels[pid].line}); give each panel its own id.", entry.line_of("id"))
-            continue
-        panels[pid] = Panel(id=pid, title=title or pid.replace("-", " ").replace("_", " "),
-                            alt=alt or "", prompt=prompt or "", source=path, line=entry.line)
+        panel = _panel_entry(col, path, entry, index, panels)
+        if panel is not None:
+            panels[panel.id] = panel
     return style, narrative, panels
+
+
+def _reference_entry(col: _Collector, path: Path, entry: LineDict, index: int,
+                     refs: dict[str, Reference]) -> Reference | None:
+    """The reference an entry of references.yaml describes, or None (errors said)."""
+    _unknown_keys(col, path, entry, REF_KEYS, f"reference {index}")
+    rid = _field(col, path, entry, "id", True, f"reference {index}")
+    what = f"reference '{rid}'" if rid else f"reference {index}"
+    title = _field(col, path, entry, "title", True, what)
+    url = _field(col, path, entry, "url", False, what)
+    if url and not url_ok(url):
+        col.error(path, f"the url of {what} must start with http:// or https:// "
+                        "(or be a relative link).", entry.line_of("url"))
+        url = None
+    if not rid or not _check_id(col, path, rid, entry.line_of("id"), "reference"):
+        return None
+    if rid in refs:
+        col.error(path, f"reference id '{rid}' is defined twice (first on line "
+                        f"{refs[rid].line}); give each reference its own id.", entry.line_of("id"))
+        return None
+    return Reference(
+        id=rid, title=title or rid, url=url,
+        publisher=_field(col, path, entry, "publisher", False, what),
+        date=_field(col, path, entry, "date", False, what),
+        note=_field(col, path, entry, "note", False, what),
+        number=len(refs) + 1, line=entry.line)
 
 
 def _load_references(col: _Collector, root: Path) -> dict[str, Reference]:
@@ -237,27 +268,9 @@ def _load_references(col: _Collector, root: Path) -> dict[str, Reference]:
             col.error(path, f"reference {index} must be a mapping like `- id: ...` with `title`.",
                       line)
             continue
-        _unknown_keys(col, path, entry, REF_KEYS, f"reference {index}")
-        rid = _field(col, path, entry, "id", True, f"reference {index}")
-        what = f"reference '{rid}'" if rid else f"reference {index}"
-        title = _field(col, path, entry, "title", True, what)
-        url = _field(col, path, entry, "url", False, what)
-        if url and not re.match(r"^(https?://[^\s<>\"']+|/[^\s<>\"']*|\.{0,2}/?[\w./-]+)$", url, re.I):
-            col.error(path, f"the url of {what} must start with http:// or https:// "
-                            "(or be a relative link).", entry.line_of("url"))
-            url = None
-        if not rid or not _check_id(col, path, rid, entry.line_of("id"), "reference"):
-            continue
-        if rid in refs:
-            col.error(path, f"reference id '{rid}' is defined twice (first on line "
-                            f"{refs[rid].line}); give each reference its own id.", entry.line_of("id"))
-            continue
-        refs[rid] = Reference(
-            id=rid, title=title or rid, url=url,
-            publisher=_field(col, path, entry, "publisher", False, what),
-            date=_field(col, path, entry, "date", False, what),
-            note=_field(col, path, entry, "note", False, what),
-            number=len(refs) + 1, line=entry.line)
+        ref = _reference_entry(col, path, entry, index, refs)
+        if ref is not None:
+            refs[ref.id] = ref
     return refs
 
 
@@ -279,9 +292,9 @@ def _split_front_matter(col: _Collector, path: Path, text: str) -> tuple[LineDic
     return data, text[m.end():], m.group(0).count("\n") + 1
 
 
-def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
-    slug = path.stem
-    if not markup.ID_RE.match(slug):
+def _chapter_text(col: _Collector, path: Path) -> str | None:
+    """The chapter file's text, or None (with the error) when it cannot be a chapter."""
+    if not is_id(path.stem):
         col.error(path, "rename this chapter file: use letters, digits, '-' and '_' only, "
                         "like `03-the-gpu-hunt.md`.")
         return None
@@ -300,16 +313,22 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
         col.error(path, "the chapter file is empty; start it with front matter (`---`, "
                         "`title: ...`, `---`) and its text, or delete it.")
         return None
-    meta, body, body_line = _split_front_matter(col, path, text)
-    if meta is None:
-        if not FRONT_MATTER_RE.match(text):
-            if re.match(r"---[ \t]*\n", text):
-                col.error(path, "the front matter that starts on line 1 is not closed; add a "
-                                "`---` line after its last `key: value` line.", 1)
-            else:
-                col.error(path, "the chapter has no title; start the file with front matter:"
-                                " `---`, `title: ...`, `---`.", 1)
-        return None
+    return text
+
+
+def _say_no_front_matter(col: _Collector, path: Path, text: str) -> None:
+    """The error for a chapter whose front matter is missing or never closed."""
+    if FRONT_MATTER_RE.match(text):
+        return  # it is there but did not parse: that error is already given
+    if FRONT_MATTER_OPEN_RE.match(text):
+        col.error(path, "the front matter that starts on line 1 is not closed; add a "
+                        "`---` line after its last `key: value` line.", 1)
+    else:
+        col.error(path, "the chapter has no title; start the file with front matter:"
+                        " `---`, `title: ...`, `---`.", 1)
+
+
+def _chapter_title(col: _Collector, path: Path, meta: LineDict) -> str | None:
     title = _field(col, path, meta, "title", False, "the chapter")
     if not title:
         # None with a value present: _field has said it is not text. Otherwise
@@ -318,6 +337,10 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
             col.error(path, "the chapter has no title; add `title: ...` to its front matter.",
                       meta.line_of("title") if "title" in meta else (meta.line or 2))
         return None
+    return title
+
+
+def _chapter_kind(col: _Collector, path: Path, meta: LineDict) -> str:
     kind = _text(meta.get("kind"))
     if kind is None and meta.get("kind") is not None:
         col.error(path, f"`kind` must be one of {', '.join(CHAPTER_KINDS)}, not a "
@@ -327,15 +350,59 @@ def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
         col.error(path, f"`kind: {kind}` is not known; use one of {', '.join(CHAPTER_KINDS)}.",
                   meta.line_of("kind"))
         kind = "chapter"
+    return kind
+
+
+def _chapter_draft(col: _Collector, path: Path, meta: LineDict) -> bool:
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         col.error(path, "`draft` must be true or false.", meta.line_of("draft"))
-        draft = False
+        return False
+    return draft
+
+
+def _load_chapter(col: _Collector, path: Path) -> Chapter | None:
+    text = _chapter_text(col, path)
+    if text is None:
+        return None
+    meta, body, body_line = _split_front_matter(col, path, text)
+    if meta is None:
+        _say_no_front_matter(col, path, text)
+        return None
+    title = _chapter_title(col, path, meta)
+    if title is None:
+        return None
+    kind = _chapter_kind(col, path, meta)
+    draft = _chapter_draft(col, path, meta)
     summary = _field(col, path, meta, "summary", False, "the chapter") or ""
     label = _field(col, path, meta, "label", False, "the chapter") or ""
-    return Chapter(slug=slug, title=title, summary=summary, kind=kind, draft=draft, body=body,
-                   body_line=body_line, source=path, custom_label=label,
+    return Chapter(slug=path.stem, title=title, summary=summary, kind=kind, draft=draft,
+                   body=body, body_line=body_line, source=path, custom_label=label,
                    updated=path.stat().st_mtime)
+
+
+def _usable_art(col: _Collector, path: Path, folder: str) -> bool:
+    """Whether ``path`` is an art file that may be read; errors for one that may not."""
+    if path.name.startswith(".") or path.suffix.lower() not in ART_EXTS:
+        return False
+    if path.is_symlink() and not _inside(path, col.real_root):
+        if _resolved(path) is None:
+            col.error(path, "this art file is a link that leads back to itself; replace it "
+                            "with the image.")
+        else:
+            col.error(path, f"this art file is a link to a place outside {folder}/; copy "
+                            f"the image into {folder}/art/ instead.")
+        return False
+    if not path.is_file():
+        return False
+    try:
+        with open(path, "rb"):
+            pass  # art is read later, by workers: an unreadable file is said here
+    except OSError as exc:
+        col.error(path, f"cannot read the file ({exc.strerror or exc.__class__.__name__}); "
+                        "check its permissions.")
+        return False
+    return True
 
 
 def _load_art(col: _Collector, root: Path) -> dict[str, Path]:
@@ -349,25 +416,7 @@ def _load_art(col: _Collector, root: Path) -> dict[str, Path]:
                            f"into {folder}/art/ instead.")
         return art
     for path in sorted(art_dir.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in ART_EXTS:
-            continue
-        if path.is_symlink() and not _inside(path, col.real_root):
-            folder = root.name or "story"
-            if _resolved(path) is None:
-                col.error(path, "this art file is a link that leads back to itself; replace it "
-                                "with the image.")
-            else:
-                col.error(path, f"this art file is a link to a place outside {folder}/; copy "
-                                f"the image into {folder}/art/ instead.")
-            continue
-        if not path.is_file():
-            continue
-        try:
-            with open(path, "rb"):
-                pass  # art is read later, by workers: an unreadable file is said here
-        except OSError as exc:
-            col.error(path, f"cannot read the file ({exc.strerror or exc.__class__.__name__}); "
-                            "check its permissions.")
+        if not _usable_art(col, path, root.name or "story"):
             continue
         pid = path.stem
         if pid in art:
@@ -390,24 +439,33 @@ def _chapter_paths(col: _Collector, chapter_dir: Path) -> list[Path]:
     paths = []
     seen: dict[str, Path] = {}
     for path in sorted(chapter_dir.iterdir()):
-        name = path.name
-        if name.startswith("."):
-            continue  # editor lock and swap files
-        if name.lower().endswith(".md") and not name.endswith(".md"):
-            col.error(path, f"chapter files must end in `.md` in lower case; rename it to "
-                            f"`{name[:-3]}.md`.")
-            continue
-        if not name.endswith(".md"):
-            continue
-        folded = path.stem.casefold()
-        if folded in seen:
-            col.error(path, f"this name differs from {seen[folded].name} only in upper and lower "
-                            "case; the two pages would be one on macOS and Windows, so rename "
-                            "one.")
-            continue
-        seen[folded] = path
-        paths.append(path)
+        if _is_chapter_name(col, path, seen):
+            seen[path.stem.casefold()] = path
+            paths.append(path)
     return paths
+
+
+def _is_chapter_name(col: _Collector, path: Path, seen: dict[str, Path]) -> bool:
+    """Whether ``path`` is read as a chapter; a name that would go wrong is an error.
+    ``seen``: the chapters so far, by their case-folded stem."""
+    name = path.name
+    if name.startswith("."):
+        return False  # editor lock and swap files
+    if name.lower().endswith(CHAPTER_EXT) and not name.endswith(CHAPTER_EXT):
+        col.error(path, f"chapter files must end in `{CHAPTER_EXT}` in lower case; rename it "
+                        f"to `{name[:-len(CHAPTER_EXT)]}{CHAPTER_EXT}`.")
+        return False
+    if not name.endswith(CHAPTER_EXT):
+        return False
+    folded = path.stem.casefold()
+    if folded == ONE_PAGE_STEM:
+        col.error(path, ONE_PAGE_TAKEN)  # the build's own words for it
+        return False
+    if folded in seen:
+        col.error(path, f"this name differs from {seen[folded].name} only in upper and lower "
+                        "case; the two pages would be one on macOS and Windows, so rename one.")
+        return False
+    return True
 
 
 def load_story(root: str | Path, *, include_drafts: bool = False,
@@ -437,65 +495,114 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
     style, narrative, panels = _load_prompts(col, root)
     references = _load_references(col, root)
     art = _load_art(col, root)
+    loaded = _load_chapters(col, root / "chapters")
+    chapters = [c for c in loaded if include_drafts or not c.draft]
 
-    chapter_dir = root / "chapters"
+    # A file that did not parse cannot vouch for ids: skip checks against it.
+    links = _Links(panels, references, prompts_ok=not col.failed(root / "image_prompts.yaml"),
+                   refs_ok=not col.failed(root / "references.yaml"))
+    cover = meta["cover"]
+    _use_cover(col, root, meta, links)
+    for chapter in chapters:
+        _, panel_uses, cite_uses = markup.transform(chapter.body)
+        _place_panels(col, chapter, panel_uses, links)
+        _link_citations(col, chapter, cite_uses, links)
+    _number_chapters(chapters)
+    cover_id = cover if cover in links.used else None
+    ordered = _panels_in_story_order(panels, chapters, cover_id)
+    _warn_unused_panels(col, panels, set(links.used) | _panels_in_drafts(loaded, include_drafts))
+
+    if col.errors:
+        raise StoryErrors(col.errors)
+    return Story(root=root, title=meta["title"], subtitle=meta["subtitle"],
+                 author=meta["author"], notice=meta["notice"], cover_id=cover_id, style=style,
+                 narrative_prompt=narrative, panels=ordered, chapters=chapters,
+                 references=references, art={k: v for k, v in art.items() if k in ordered},
+                 warnings=col.warnings)
+
+
+def _load_chapters(col: _Collector, chapter_dir: Path) -> list[Chapter]:
+    """Every chapter file that loads, drafts included; no chapters at all is an error."""
     paths = _chapter_paths(col, chapter_dir)
     if not paths and not col.failed(chapter_dir):
         col.error(chapter_dir, "there are no chapters; add a Markdown file such as "
                                "`01-beginning.md` with a `title` in its front matter.")
-    loaded = [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
-    chapters = [c for c in loaded if include_drafts or not c.draft]
+    return [c for c in (_load_chapter(col, p) for p in paths) if c is not None]
 
-    # A file that did not parse cannot vouch for ids: skip checks against it.
-    prompts_ok = not col.failed(root / "image_prompts.yaml")
-    refs_ok = not col.failed(root / "references.yaml")
-    used: dict[str, tuple[Path, int]] = {}
+
+class _Links:
+    """The panels and references chapters may name, and where each panel is placed."""
+
+    def __init__(self, panels: dict[str, Panel], references: dict[str, Reference],
+                 prompts_ok: bool, refs_ok: bool):
+        self.panels, self.references = panels, references
+        self.prompts_ok, self.refs_ok = prompts_ok, refs_ok
+        self.used: dict[str, tuple[Path, int]] = {}  # panel id -> (file, line) placing it
+
+
+def _use_cover(col: _Collector, root: Path, meta: dict, links: _Links) -> None:
     cover = meta["cover"]
-    if cover and prompts_ok:
-        if cover not in panels:
-            col.error(root / "story.yaml", f"the cover panel '{cover}' has no entry in "
-                                           "image_prompts.yaml; add one with that id.",
-                      meta.get("cover_line"))
-        else:
-            used[cover] = (root / "story.yaml", meta.get("cover_line") or 0)
+    if not cover or not links.prompts_ok:
+        return
+    if cover not in links.panels:
+        col.error(root / "story.yaml", f"the cover panel '{cover}' has no entry in "
+                                       "image_prompts.yaml; add one with that id.",
+                  meta.get("cover_line"))
+    else:
+        links.used[cover] = (root / "story.yaml", meta.get("cover_line") or 0)
 
-    for chapter in chapters:
-        _, panel_uses, cite_uses = markup.transform(chapter.body)
-        for use in panel_uses:
-            line = chapter.body_line + use.line - 1
-            pid = use.panel_id
-            if not markup.ID_RE.match(pid):
-                col.error(chapter.source, f"the image `{use.src}` is alone on its line, so it is "
-                                          f"read as a panel, but '{pid}' is not a panel id; name "
-                                          "it after a panel, like `![](03-gpu-hall.png)`.", line)
-                continue
-            if pid not in panels:
-                if prompts_ok:
-                    col.error(chapter.source, f"panel '{pid}' has no entry in image_prompts.yaml; "
-                                              f"add one with `- id: {pid}` and its prompt.", line)
-                continue
-            if pid in used:
-                where, at = used[pid]
-                col.error(chapter.source, f"panel '{pid}' is already used in {col.shown(where)}"
-                          + (f" line {at}" if at else "") + "; each panel appears once.", line)
-                continue
-            used[pid] = (chapter.source, line)
-            chapter.panel_ids.append(pid)
-        counts: dict[str, int] = {}
-        for use in cite_uses:
-            line = chapter.body_line + use.line - 1
-            if use.bad or not use.ids:
-                col.error(chapter.source, "a citation must look like [@id] or [@id1; @id2].", line)
-            for rid in use.ids:
-                if rid not in references:
-                    if refs_ok:
-                        col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
-                                                  "story/references.yaml or fix the id.", line)
-                    continue
-                counts[rid] = counts.get(rid, 0) + 1
-                chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))
 
-    # Reading order, numbering.
+def _panel_problem(col: _Collector, use: markup.PanelUse, links: _Links) -> str | None:
+    """Why the panel line ``use`` cannot be placed; None when it can, "" when it
+    cannot but image_prompts.yaml has an error of its own that says why."""
+    pid = use.panel_id or ""
+    if not is_id(pid):
+        return (f"the image `{use.src}` is alone on its line, so it is read as a panel, but "
+                f"'{pid}' is not a panel id; name it after a panel, like "
+                "`![](03-gpu-hall.png)`.")
+    if pid not in links.panels:
+        return (f"panel '{pid}' has no entry in image_prompts.yaml; add one with "
+                f"`- id: {pid}` and its prompt.") if links.prompts_ok else ""
+    if pid in links.used:
+        where, at = links.used[pid]
+        return (f"panel '{pid}' is already used in {col.shown(where)}"
+                + (f" line {at}" if at else "") + "; each panel appears once.")
+    return None
+
+
+def _place_panels(col: _Collector, chapter: Chapter, uses: list[markup.PanelUse],
+                  links: _Links) -> None:
+    """The chapter's panel lines: each names a panel with a prompt, used once."""
+    for use in uses:
+        line = chapter.body_line + use.line - 1
+        problem = _panel_problem(col, use, links)
+        if problem:
+            col.error(chapter.source, problem, line)
+        elif problem is None:
+            links.used[use.panel_id] = (chapter.source, line)  # type: ignore[index]
+            chapter.panel_ids.append(use.panel_id)  # type: ignore[arg-type]
+
+
+def _link_citations(col: _Collector, chapter: Chapter, uses: list[markup.CiteUse],
+                    links: _Links) -> None:
+    """The chapter's citations: each names a known reference; anchors numbered per id."""
+    counts: dict[str, int] = {}
+    for use in uses:
+        line = chapter.body_line + use.line - 1
+        if use.bad or not use.ids:
+            col.error(chapter.source, "a citation must look like [@id] or [@id1; @id2].", line)
+        for rid in use.ids:
+            if rid not in links.references:
+                if links.refs_ok:
+                    col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
+                                              "story/references.yaml or fix the id.", line)
+                continue
+            counts[rid] = counts.get(rid, 0) + 1
+            chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))
+
+
+def _number_chapters(chapters: list[Chapter]) -> None:
+    """Reading order for all; numbers for kind `chapter` only."""
     number = 0
     for position, chapter in enumerate(chapters, start=1):
         chapter.position = position
@@ -503,33 +610,35 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
             number += 1
             chapter.number = number
 
-    # Panels in story order, numbered; unused ones warned about.
-    ordered: dict[str, Panel] = {}
-    sequence = ([cover] if cover in used else []) + [p for c in chapters for p in c.panel_ids]
+
+def _panels_in_story_order(panels: dict[str, Panel], chapters: list[Chapter],
+                           cover_id: str | None) -> dict[str, Panel]:
+    """The placed panels in story order, numbered (the cover 0) and labelled."""
+    sequence = ([cover_id] if cover_id else []) + [p for c in chapters for p in c.panel_ids]
     labels = {pid: panel_label(c, k) for c in chapters
               for k, pid in enumerate(c.panel_ids, start=1)}
+    ordered: dict[str, Panel] = {}
     for n, pid in enumerate(sequence):
         panel = panels[pid]
         ordered[pid] = Panel(panel.id, panel.title, panel.alt, panel.prompt, panel.source,
-                             panel.line, number=n if cover in used else n + 1,
+                             panel.line, number=n if cover_id else n + 1,
                              label=labels.get(pid, ""))
-    drafted = set()  # panels placed in drafts left out of this build: not "unused"
-    for chapter in loaded:
-        if chapter.draft and not include_drafts:
-            drafted.update(u.panel_id for u in markup.transform(chapter.body)[1])
+    return ordered
+
+
+def _panels_in_drafts(loaded: list[Chapter], include_drafts: bool) -> set[str]:
+    """Panels placed in drafts left out of this build: not "unused"."""
+    if include_drafts:
+        return set()
+    return {u.panel_id for c in loaded if c.draft for u in markup.transform(c.body)[1]
+            if u.panel_id is not None}
+
+
+def _warn_unused_panels(col: _Collector, panels: dict[str, Panel], placed: set[str]) -> None:
     for pid, panel in panels.items():
-        if pid not in used and pid not in drafted:
+        if pid not in placed:
             col.warn(panel.source, f"panel '{pid}' has a prompt but no chapter uses it; place it "
                                    f"with `![]({pid}.png)` or remove the entry.", panel.line)
-
-    if col.errors:
-        raise StoryErrors(col.errors)
-    return Story(root=root, title=meta["title"], subtitle=meta["subtitle"],
-                 author=meta["author"], notice=meta["notice"],
-                 cover_id=cover if cover in used else None, style=style,
-                 narrative_prompt=narrative, panels=ordered, chapters=chapters,
-                 references=references, art={k: v for k, v in art.items() if k in ordered},
-                 warnings=col.warnings)
 
 
 def panel_label(chapter: Chapter, index: int) -> str:
