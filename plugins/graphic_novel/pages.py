@@ -620,8 +620,7 @@ def one_page(ctx: Context) -> str:
     intro.append("</ol></nav></div>")
     parts.append(ctx.blocks.block("\n".join(intro)))
     for chapter in story.chapters:
-        heading = nav_title(chapter) if chapter.kind != "chapter" or chapter.custom_label \
-            else f"Chapter {chapter.number}: {chapter.title}"
+        heading = chapter_heading(chapter.label, chapter.title)  # "Chapter 3: Title"
         # The heading stays Markdown (it feeds the table of contents); the
         # section around it and the slot are markers.
         parts.append(ctx.blocks.block('<section class="gn-onepage-chapter">'))
