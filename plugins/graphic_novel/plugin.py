@@ -23,7 +23,7 @@ from . import images as img
 from .config import GraphicNovelConfig
 from .errors import StoryError
 from .loader import load_story
-from .rules import plural
+from .rules import ONE_PAGE_TAKEN, plural
 from .state import BuildState, panel_summary, unlettered_notes
 
 log = get_plugin_logger("graphic-novel")
@@ -80,6 +80,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return self._stop(config, f"{plural(len(warnings), 'story warning')} in strict "
                               "mode; fix them (see above). The last built site is left as it "
                               "was.", warnings)
+        taken = next((c for c in story.chapters if c.src_uri == pages.ONE_PAGE_URI), None)
+        if taken is not None:
+            message = f"{self.config.story_dir}/{taken.src_uri}: {ONE_PAGE_TAKEN}"
+            return self._stop(config, message, [message])
         if config.nav is None or self._nav_generated:
             config.nav = pages.nav(story)
             self._nav_generated = True
@@ -99,7 +103,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             raise PluginError(message)
         state.story, state.error = None, problems
         shown = f"{message}\n(shown in the browser until it is fixed)"
-        log.info(shown) if config.strict else log.error(shown)  # strict would abort on an error
+        if config.strict:  # an error logged under --strict would abort the build at its end
+            log.info(shown)
+        else:
+            log.error(shown)
 
     def _start_images(self, state: BuildState) -> None:
         """Plan every panel (art headers and the cache folder are checked here,
@@ -127,9 +134,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 self._add(files, File.generated(config, uri, content=error_page.page_markdown(
                     state.error)))
             return files
-        if any(c.src_uri == pages.ONE_PAGE_URI for c in state.story.chapters):
-            raise PluginError(f"{self.config.story_dir}/chapters/all.md: this name is taken by "
-                              "the one-page edition of the story; rename the chapter file.")
         ctx = state.ctx = pages.Context(state.story, state.images, config.use_directory_urls,
                                         config.site_url)
         state.makers = pages.page_makers(ctx)
