@@ -17,7 +17,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m graphic_novel.bench
+	$(BIN)/python benchmarks/bench.py
 
 # Lighthouse (pinned, from npm) on the default story served with gzip: median of 3 runs.
 lighthouse: $(STAMP) browser

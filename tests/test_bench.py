@@ -9,7 +9,9 @@ import json
 import numbers
 import subprocess
 import sys
+from pathlib import Path
 
+BENCH = Path(__file__).parent.parent / "benchmarks" / "bench.py"
 BUILD_KINDS = ("cold", "warm", "edit_chapter", "edit_prompt", "plain")
 PLUGIN_KINDS = ("cold", "warm", "edit_chapter", "edit_prompt")
 
@@ -21,7 +23,7 @@ def _positive(value) -> bool:
 def test_bench_quick_run_writes_a_complete_report(tmp_path):
     out = tmp_path / "results" / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "graphic_novel.bench", "--sizes", "3", "--repeat", "1",
+        [sys.executable, str(BENCH), "--sizes", "3", "--repeat", "1",
          "--json", str(out)],
         cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr

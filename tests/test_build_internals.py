@@ -135,12 +135,12 @@ def test_blocks_fill_each_marker_once_and_leave_author_text_alone():
 def test_long_story_nav_comes_in_sections_and_each_page_carries_its_own(tmp_path):
     """Past NAV_FLAT_MAX chapters the sidebar groups chapters; pruned, a page
     lists its own section's chapters and links to the first of each other."""
-    from graphic_novel import bench
+    import story_generator  # benchmarks/, on the tests' path (pyproject.toml)
     from conftest import Project
 
     chapters = pages.NAV_FLAT_MAX + 5
-    spec = bench.make_story(chapters)
-    bench.write_plugin_project(tmp_path / "long", spec)
+    spec = story_generator.make_story(chapters)
+    story_generator.write_plugin_project(tmp_path / "long", spec)
     result = Project(tmp_path / "long").build()
     assert result.ok, result.error + result.log
     size = pages.nav_group_size(chapters)
