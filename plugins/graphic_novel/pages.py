@@ -26,11 +26,13 @@ from .prompt_text import image_prompt, prompt_markdown
 from .images import ImageSet, site_path
 from .errors import StoryError
 from .model import Chapter, Panel, Story
-from .rules import chapter_heading, plural
+from .rules import CHAPTER_EXT, ONE_PAGE_STEM, chapter_heading, plural
 
 COVER_URI = "index.md"
 REFERENCES_URI = "references.md"
-ONE_PAGE_URI = "chapters/all.md"  # beside the chapters: their relative links work unchanged
+# Beside the chapters, so their relative links work unchanged; the loader refuses a chapter
+# of that name (rules.ONE_PAGE_STEM).
+ONE_PAGE_URI = f"chapters/{ONE_PAGE_STEM}{CHAPTER_EXT}"
 BODY_MARK = '<div class="gn-body-start"></div>'
 BODY_END = '<div class="gn-body-end"></div>'
 CONTENTS_PATH = "assets/graphic-novel/contents.json"
