@@ -614,7 +614,8 @@ def _assert_check_output(case: Case, code: int, out: str, err: str) -> None:
     expected = case.expected  # check and build say the same thing
     assert any(line.split(": ", 1)[-1].startswith(expected) for line in lines), err
     assert "Traceback" not in out + err
-    assert lines[-1] == f"{case.problems} problem(s) found in story/", err
+    noun = "problem" if case.problems == 1 else "problems"
+    assert lines[-1] == f"{case.problems} {noun} found in story/", err
     assert len(lines) == case.problems + 1, err  # one line per problem, and the count
 
 

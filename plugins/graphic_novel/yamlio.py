@@ -185,30 +185,36 @@ def _shallow(text: str) -> bool:
     return deepest < MAX_DEPTH // 2
 
 
+# What PyYAML's problem text says -> what the author should do; the first match wins.
+_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("recursive",), "an alias refers to the entry it is in; remove the loop."),
+    (("while scanning a quoted scalar",), "a quoted text is not closed; add the closing quote."),
+    (("flow sequence", "flow mapping"),
+     "a [ or { is not closed; close it, or put the text in quotes."),
+    (("mapping values are not allowed",),
+     "a value contains ': ', or the line is indented too far; put the value in quotes (or use "
+     "a `|` block), or line it up with the line above."),
+    (("found '<scalar>'",),
+     "text follows a closing quote, or the indentation is off; quote the whole value, or line "
+     "up entries of the same list or mapping."),
+    (("did not find expected key", "expected <block end>"),
+     "the indentation is off; line up entries of the same list or mapping."),
+    (("that cannot start any token",),
+     "a value cannot start with this character; put the value in quotes."),
+    (("undefined alias",),
+     "a value starting with * is read as a YAML alias; put the value in quotes."),
+    (("found another document",),
+     "a `---` line starts a second document; remove it (one document per file)."),
+)
+
+
 def _hint(problem: str) -> str:
     p = problem or ""
     if "'\\t'" in p or re.search(r"\btabs?\b", p):
         return "YAML indentation must use spaces, not tabs."
-    if "recursive" in p:
-        return "an alias refers to the entry it is in; remove the loop."
-    if "while scanning a quoted scalar" in p:
-        return "a quoted text is not closed; add the closing quote."
-    if "flow sequence" in p or "flow mapping" in p:
-        return "a [ or { is not closed; close it, or put the text in quotes."
-    if "mapping values are not allowed" in p:
-        return ("a value contains ': ', or the line is indented too far; put the value in "
-                "quotes (or use a `|` block), or line it up with the line above.")
-    if "found '<scalar>'" in p:
-        return ("text follows a closing quote, or the indentation is off; quote the whole "
-                "value, or line up entries of the same list or mapping.")
-    if "did not find expected key" in p or "expected <block end>" in p:
-        return "the indentation is off; line up entries of the same list or mapping."
-    if "that cannot start any token" in p:
-        return "a value cannot start with this character; put the value in quotes."
-    if "undefined alias" in p:
-        return "a value starting with * is read as a YAML alias; put the value in quotes."
-    if "found another document" in p:
-        return "a `---` line starts a second document; remove it (one document per file)."
+    for needles, hint in _HINTS:
+        if any(needle in p for needle in needles):
+            return hint
     return "fix the YAML syntax here."
 
 
@@ -217,18 +223,51 @@ def _one_line(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+_FAILED = object()  # the fast parser's answer when the Python parser must explain
+
+
+def _parse_fast(text: str, source: Path | str, line_offset: int) -> Any:
+    """libyaml's answer for text that surely nests shallowly, else _FAILED."""
+    if _CLoader is None or not _shallow(text):
+        return _FAILED
+    fast = _CLoader(text)
+    try:
+        fast.source = str(source)
+        fast.line_offset = line_offset
+        return fast.get_single_data()
+    except Exception:  # noqa: BLE001 - any mistake: the Python parser explains it
+        return _FAILED
+    finally:
+        fast.dispose()
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, source: Path | str,
+                   line_offset: int) -> StoryError:
+    line = text[: max(0, exc.position)].count("\n") + 1 + line_offset
+    char = exc.character if isinstance(exc.character, int) else \
+        ord(str(exc.character)[:1] or "\0")
+    return StoryError(source, f"the character U+{char:04X} is not allowed in YAML (a control "
+                              "character, often pasted in by accident); delete it.", line)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: Path | str, line_offset: int) -> StoryError:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "stream end" in f"{exc.problem} {exc.context}".replace(
+            "end of stream", "stream end"):
+        mark = exc.context_mark  # where the unclosed thing began, not the end of file
+    if exc.context_mark and "while parsing a flow" in (exc.context or ""):
+        mark = exc.context_mark  # an unclosed [ or {: the line that opened it
+    line = (mark.line + 1 + line_offset) if mark else None
+    problem = (exc.problem or "") + " " + (exc.context or "")
+    return StoryError(source, f"YAML syntax error ({_one_line(exc.problem or 'invalid')}): "
+                              f"{_hint(problem)}", line)
+
+
 def parse_yaml(text: str, source: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML text; raise StoryError with file and line on any mistake."""
-    if _CLoader is not None and _shallow(text):
-        fast = _CLoader(text)
-        try:
-            fast.source = str(source)
-            fast.line_offset = line_offset
-            return fast.get_single_data()
-        except Exception:  # noqa: BLE001 - any mistake: the Python parser explains it
-            pass
-        finally:
-            fast.dispose()
+    value = _parse_fast(text, source, line_offset)
+    if value is not _FAILED:
+        return value
     loader = None
     try:
         loader = _Loader(text)  # the reader checks every character here
@@ -238,23 +277,9 @@ def parse_yaml(text: str, source: Path | str, line_offset: int = 0) -> Any:
     except StoryError:
         raise
     except yaml.reader.ReaderError as exc:
-        line = text[: max(0, exc.position)].count("\n") + 1 + line_offset
-        char = exc.character if isinstance(exc.character, int) else \
-            ord(str(exc.character)[:1] or "\0")
-        raise StoryError(source, f"the character U+{char:04X} is not allowed in YAML (a control "
-                                 "character, often pasted in by accident); delete it.",
-                         line) from None
+        raise _bad_character(exc, text, source, line_offset) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and "stream end" in f"{exc.problem} {exc.context}".replace(
-                "end of stream", "stream end"):
-            mark = exc.context_mark  # where the unclosed thing began, not the end of file
-        if exc.context_mark and "while parsing a flow" in (exc.context or ""):
-            mark = exc.context_mark  # an unclosed [ or {: the line that opened it
-        line = (mark.line + 1 + line_offset) if mark else None
-        problem = (exc.problem or "") + " " + (exc.context or "")
-        raise StoryError(source, f"YAML syntax error ({_one_line(exc.problem or 'invalid')}): "
-                                 f"{_hint(problem)}", line) from None
+        raise _syntax_error(exc, source, line_offset) from None
     except yaml.YAMLError as exc:
         raise StoryError(source, f"YAML error ({_one_line(exc)}); fix the YAML syntax.") from None
     except RecursionError:
