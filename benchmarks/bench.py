@@ -352,6 +352,26 @@ def full_bytes(site: Path) -> dict:
     return out
 
 
+def _add_ratios(result: dict, kinds: list[str]) -> None:
+    """Medians of each build kind over the plain build's, and the plugin's peak memory."""
+    med = {k: result[k]["seconds"]["median"] for k in kinds}
+    # The plugin's peak: its worst build kind (cold draws on workers; a single
+    # redrawn panel is drawn inline, in the main process).
+    plugin_kinds = ("cold", "warm", "edit_chapter", "edit_prompt")
+    plugin_peak_kind = max(plugin_kinds, key=lambda k: result[k]["peak_mb"]["median"])
+    plugin_peak = result[plugin_peak_kind]["peak_mb"]["median"]
+    plain_peak = result["plain"]["peak_mb"]["median"]
+    result["ratios"] = {
+        "warm_plain": med["warm"] / med["plain"],
+        "cold_plain": med["cold"] / med["plain"],
+        "edit_chapter_plain": med["edit_chapter"] / med["plain"],
+        "edit_prompt_plain": med["edit_prompt"] / med["plain"],
+        "mem_plugin_plain": plugin_peak / plain_peak,
+    }
+    result["plugin_peak_mb"] = plugin_peak
+    result["plugin_peak_kind"] = plugin_peak_kind
+
+
 def measure_size(size: int, repeat: int, workdir: Path) -> dict:
     progress(f"{size} chapters: writing the story ({repeat} repeat(s))")
     spec = make_story(size)
@@ -402,22 +422,7 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
               "project": str(proj), "plain_project": str(plain)}
     for kind, items in runs.items():
         result[kind] = summarise(items, plugin=kind != "plain")
-    med = {k: result[k]["seconds"]["median"] for k in runs}
-    # The plugin's peak: its worst build kind (cold draws on workers; a single
-    # redrawn panel is drawn inline, in the main process).
-    plugin_kinds = ("cold", "warm", "edit_chapter", "edit_prompt")
-    plugin_peak_kind = max(plugin_kinds, key=lambda k: result[k]["peak_mb"]["median"])
-    plugin_peak = result[plugin_peak_kind]["peak_mb"]["median"]
-    plain_peak = result["plain"]["peak_mb"]["median"]
-    result["ratios"] = {
-        "warm_plain": med["warm"] / med["plain"],
-        "cold_plain": med["cold"] / med["plain"],
-        "edit_chapter_plain": med["edit_chapter"] / med["plain"],
-        "edit_prompt_plain": med["edit_prompt"] / med["plain"],
-        "mem_plugin_plain": plugin_peak / plain_peak,
-    }
-    result["plugin_peak_mb"] = plugin_peak
-    result["plugin_peak_kind"] = plugin_peak_kind
+    _add_ratios(result, list(runs))
     result["placeholder"] = {"draw_ms": draws, "full_bytes": full_bytes(site)}
     result["chapter_page"] = page
     return result
@@ -561,7 +566,8 @@ def _loadavg() -> str:
         return "?"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, list[int], int | None]:
+    """(the options, the sizes to run, the repeat count or None for the default)."""
     parser = argparse.ArgumentParser(
         prog="python benchmarks/bench.py",
         description="Benchmark graphic-novel builds against a plain Material build.")
@@ -586,7 +592,11 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat if args.repeat is not None else (1 if args.quick else None)
     if repeat is not None and repeat < 1:
         parser.error("--repeat must be at least 1")
+    return args, sizes, repeat
 
+
+def main(argv: list[str] | None = None) -> int:
+    args, sizes, repeat = _arguments(argv)
     machine = machine_facts()
     # Byte-compile the graphic_novel package first: the plain build's packages were
     # compiled when pip installed them, while an editable install (or
