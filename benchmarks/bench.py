@@ -79,6 +79,7 @@ from importlib import metadata
 from pathlib import Path
 
 import graphic_novel
+from graphic_novel.rules import plural
 from story_generator import (ADJS, chapter_file, make_story, word_count, write_plain_project,
                              write_plugin_project, write_prompts)
 
@@ -373,7 +374,7 @@ def _add_ratios(result: dict, kinds: list[str]) -> None:
 
 
 def measure_size(size: int, repeat: int, workdir: Path) -> dict:
-    progress(f"{size} chapters: writing the story ({repeat} repeat(s))")
+    progress(f"{size} chapters: writing the story ({plural(repeat, 'repeat')})")
     spec = make_story(size)
     proj = workdir / f"story-{size}"
     plain = workdir / f"plain-{size}"
