@@ -2,7 +2,7 @@
 chapters short enough that the pictures carry part of the telling, prompts an image model
 can take as they are, and footnotes on narration rather than in a character's mouth.
 
-The checks read story/ directly; STORY can point them at another copy of the story.
+The checks read story/ directly; GN_DEFAULT_STORY=path/to/story runs them on another copy.
 """
 
 from __future__ import annotations
