@@ -90,6 +90,20 @@ def test_nothing_render_blocking_but_the_stylesheets(default_site):
         assert "\n" not in text.strip() and "/*" not in text
 
 
+def test_materials_bundle_and_the_readers_script_are_deferred_on_every_page_kind(default_site):
+    """Pins Material's script block (material/templates/base.html, block scripts): if the
+    bundle's tag changes shape, the plugin no longer defers it and this fails."""
+    _, site = default_site
+    chapter = sorted(site.glob("chapters/0*/index.html"))[0]
+    for html in (site / "index.html", chapter, site / "chapters/all/index.html",
+                 site / "references/index.html", site / "404.html"):
+        body = html.read_text("utf-8").split("<body", 1)[1]
+        scripts = re.findall(r"<script\b([^>]*)>", body)
+        with_src = [attrs for attrs in scripts if "src=" in attrs]
+        assert any("assets/javascripts/bundle." in attrs for attrs in with_src), html
+        assert all(attrs.startswith(" defer ") for attrs in with_src), (html, with_src)
+
+
 def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
     """Cover and chapters preload their high-priority panel with the image's own srcset
     and sizes (so the browser picks the same file); the one-page edition, whose first

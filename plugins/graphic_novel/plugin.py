@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import error_page, lightbox, offline, pages, site_assets, slots, social
+from . import deferred_scripts, error_page, lightbox, offline, pages, site_assets, slots, social
 from . import config as settings
 from . import images as img
 from .config import GraphicNovelConfig
@@ -236,6 +236,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                           self._offline_tags(uri), slots.preload_first_panel(output)))
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
+        output = deferred_scripts.defer_theme_scripts(output)
         if not self.ours(page):
             return output
         kind = pages.page_kind(ctx, uri)
@@ -270,7 +271,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if state is None or state.ctx is None or not template_name.endswith(".html"):
             return output_content
         tags = social.head_tags(state.ctx, None, config.site_name)
-        return social.a11y_fixes(output_content.replace("</head>", tags + "\n</head>", 1))
+        output = social.a11y_fixes(output_content.replace("</head>", tags + "\n</head>", 1))
+        return deferred_scripts.defer_theme_scripts(output)
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:

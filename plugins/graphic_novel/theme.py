@@ -58,6 +58,8 @@ RELIANCES: tuple[Reliance, ...] = (
                else "templates/partials/progress.html", old,
                "social.A11Y_FIXES rewrites it for axe-core")
       for old, _ in A11Y_FIXES),
+    Reliance("templates/base.html", "<script src=\"{{ 'assets/javascripts/bundle.",
+             "deferred_scripts: Material's bundle, a plain script tag, gets defer"),
 )
 
 
