@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +71,16 @@ class Project:
             logger.setLevel(level)
         return BuildResult(ok, "\n".join(handler.lines), self.site, error)
 
+    def build_with(self, engine: str, strict: bool = True) -> BuildResult:
+        """A build by another engine's own command line (`properdocs build`), as its users
+        run it."""
+        args = [sys.executable, "-m", engine, "build", "-f", "mkdocs.yml", "-d", str(self.site)]
+        run = subprocess.run(args + (["--strict"] if strict else []), cwd=self.root,
+                             capture_output=True, text=True,
+                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        log = run.stdout + run.stderr
+        return BuildResult(run.returncode == 0, log, self.site, "" if run.returncode == 0 else log)
+
     def tree_digest(self, sub: str = "story") -> dict[str, str]:
         base = self.root / sub
         return {str(p.relative_to(base)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -117,10 +130,15 @@ def project(tmp_path) -> Project:
     return make_project(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def built_mini(tmp_path_factory) -> tuple[Project, BuildResult]:
-    """The mini fixture, built once for the read-only HTML tests."""
-    proj = make_project(tmp_path_factory.mktemp("built"))
-    result = proj.build()
+# The engines the plugin is tested under: MkDocs 1.6 (the last 1.x) and ProperDocs, the
+# maintained fork that loads the same `mkdocs.plugins` entry points.
+ENGINES = ("mkdocs", "properdocs")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def built_mini(request, tmp_path_factory) -> tuple[Project, BuildResult]:
+    """The mini fixture, built once per engine for the read-only HTML tests."""
+    proj = make_project(tmp_path_factory.mktemp(f"built-{request.param}"))
+    result = proj.build() if request.param == "mkdocs" else proj.build_with(request.param)
     assert result.ok, result.error + result.log
     return proj, result
