@@ -1,11 +1,12 @@
 # make serve | make build | make test | make bench | make lighthouse — each sets up what it needs.
+# make check | make prompts | make status — the graphic-novel command on the default story.
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench lighthouse clean browser
+.PHONY: serve build test bench lighthouse clean browser check prompts status
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -15,6 +16,9 @@ build: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+check prompts status: $(STAMP)
+	$(BIN)/graphic-novel $@
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
