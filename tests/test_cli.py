@@ -273,7 +273,8 @@ def test_import_command_round_trip(tmp_path):
     assert "created story/image_prompts.yaml" in proc.stdout
     again = subprocess.run([*CLI, "import", str(answer)], cwd=project, capture_output=True,
                            text=True, timeout=120)
-    assert again.returncode == 1 and "already exists; nothing was written" in again.stderr
+    assert again.returncode == 1 and "already holds a story" in again.stderr
+    assert "nothing was written" in again.stderr
     assert subprocess.run([*CLI, "check"], cwd=project, capture_output=True).returncode == 0
     build(load_config(str(project / "mkdocs.yml"), strict=True))
     assert (project / "site_build/index.html").is_file()

@@ -451,13 +451,17 @@ def test_second_import_refuses_without_force_and_replaces_with_it(tmp_path):
     before = digest(story_dir)
     with pytest.raises(StoryError) as info:
         import_file(src, story_dir, force=False)
-    assert str(story_dir / "story.yaml") in str(info.value) and "--force" in str(info.value)
+    assert str(info.value).startswith(f"{story_dir}: this folder already holds a story "
+                                      "(10 files, 7 chapters)") and "--force" in str(info.value)
     assert digest(story_dir) == before
     (story_dir / "story.yaml").write_text("title: Edited\n", "utf-8")
     (story_dir / "chapters/05-the-medal.md").write_text("changed", "utf-8")
+    edited = digest(story_dir)
     written = import_file(src, story_dir, force=True)
     assert digest(story_dir) == before and len(written) == len(before)
-    assert not [p for p in story_dir.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    backups = [p for p in tmp_path.iterdir() if p.name.startswith("story.backup-")]
+    assert len(backups) == 1 and digest(backups[0]) == edited
 
 
 def test_one_existing_file_blocks_everything(tmp_path):
@@ -465,7 +469,7 @@ def test_one_existing_file_blocks_everything(tmp_path):
     (story_dir / "chapters").mkdir(parents=True)
     clash = story_dir / "chapters/03-out-along-the-line.md"
     clash.write_text("mine", "utf-8")
-    with pytest.raises(StoryError, match="03-out-along-the-line.md.*--force"):
+    with pytest.raises(StoryError, match="already holds a story.*1 file, 1 chapter.*--force"):
         import_file(FIXTURES / "shape_b.md", story_dir, force=False)
     assert digest(story_dir) == {"chapters/03-out-along-the-line.md":
                                  hashlib.sha256(b"mine").hexdigest()}

@@ -46,14 +46,18 @@ def _fail(exc: StoryError) -> int:
     return 1
 
 
+def _story_dir(args) -> Path:
+    return Path(args.story_dir) if args.story_dir else _story_dir_from_config()
+
+
 def _load(args) -> Story:
-    return load_story(Path(args.story_dir), include_drafts=True)
+    return load_story(_story_dir(args), include_drafts=True)
 
 
 def cmd_check(args) -> int:
     from .images import art_size
 
-    story_dir = Path(args.story_dir)
+    story_dir = _story_dir(args)
     try:
         story = _load(args)
     except StoryError as exc:
@@ -174,7 +178,7 @@ def cmd_status(args) -> int:
         rows.append(_art_row(panel.id, chapter.label if chapter else "cover",
                              story.art.get(panel.id)))
     _print_table(rows)
-    stray = unmatched_art(Path(args.story_dir), story)
+    stray = unmatched_art(_story_dir(args), story)
     if stray:
         print("\nArt files that match no panel (rename them to a panel id):")
         for path in stray:
@@ -191,14 +195,27 @@ def write_new_files(files: dict[Path, str], force: bool) -> list[Path]:
     return write_all(list(files.items()), force)
 
 
+def _site_url(args) -> str | None:
+    """The checked --site-url, or None; ValueError with the message for a bad one."""
+    from .scaffold import checked_site_url
+
+    return checked_site_url(args.site_url) if args.site_url else None
+
+
 def cmd_new(args) -> int:
-    from .scaffold import checked_site_url, project_files
+    from .scaffold import project_files
 
     root = Path(args.dir)
     try:
-        site_url = checked_site_url(args.site_url) if args.site_url else None
+        site_url = _site_url(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.answer:
+        return _new_from_answer(args, root, site_url)
+    if not args.title:
+        print("error: give the story's title with --title (or an answer to import with "
+              "--from ANSWER.md).", file=sys.stderr)
         return 2
     try:
         files = project_files(args.title, site_url)
@@ -211,21 +228,91 @@ def cmd_new(args) -> int:
     return 0
 
 
-def cmd_import(args) -> int:
+def _new_from_answer(args, root: Path, site_url: str | None) -> int:
+    """`new DIR --from ANSWER.md`: the project around the imported story."""
     from . import importer
+    from .atomic import refuse_existing
+    from .scaffold import support_files
 
-    notes: list[str] = []
     try:
-        written = importer.import_file(Path(args.answer), Path(args.story_dir), args.force,
-                                       notes=notes)
+        story = importer.read_answer(Path(args.answer), site_url)
+        support = {root / k: v for k, v in
+                   support_files(args.title or story.title, site_url).items()}
+        if not args.force:
+            refuse_existing(list(support))
+        done = importer.install(importer.render_files(story), root / "story", args.force)
+        done.written += write_new_files(support, args.force)
     except StoryError as exc:
         return _fail(exc)
-    for path in written:
+    _report_import(story, done, root / "story")
+    print(f"\nNext: cd {root} && mkdocs serve")
+    return 0
+
+
+def _story_dir_from_config(root: Path = Path(".")) -> Path:
+    """The graphic-novel plugin's story_dir in ./mkdocs.yml, else story/."""
+    import yaml
+
+    try:
+        text = (root / "mkdocs.yml").read_text("utf-8")
+        config = yaml.load(text, Loader=_lenient_loader())  # noqa: S506 - safe subclass
+        for entry in config.get("plugins") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("graphic-novel"), dict):
+                value = entry["graphic-novel"].get("story_dir")
+                if isinstance(value, str) and value.strip():
+                    return root / value
+    except (OSError, UnicodeError, AttributeError, yaml.YAMLError):
+        pass
+    return root / "story"
+
+
+def _lenient_loader():
+    """A safe YAML loader that reads mkdocs.yml's !ENV and !!python tags as
+    nothing (only story_dir matters here)."""
+    import yaml
+
+    class Lenient(yaml.SafeLoader):
+        pass
+
+    Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return Lenient
+
+
+def _report_import(story, done, story_dir: Path) -> None:
+    from . import importer
+
+    for path in done.written:
         print(f"created {path}")
-    for note in notes:
+    for note in story.notes:
         print(f"note: {note}")
-    print(f"\nImported {plural(len(written), 'file')} into {args.story_dir}/. Preview with "
-          "`make serve` or `mkdocs serve`.")
+    if done.backup is not None:
+        print(f"\nThe story that was in {story_dir}/ is kept, as it was, in {done.backup}/.")
+    print(f"\nFound {importer.counts_line(story)} in {story.source}.")
+
+
+def cmd_import(args) -> int:
+    from . import importer
+    from .scaffold import support_files
+
+    story_dir = _story_dir(args)
+    try:
+        site_url = _site_url(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        story = importer.read_answer(Path(args.answer), site_url)
+        root = story_dir.parent
+        project = {}
+        if not (root / "mkdocs.yml").exists():
+            project = {root / k: v for k, v in
+                       support_files(story.title, site_url, story_dir.name).items()}
+        done = importer.install(importer.render_files(story), story_dir, args.force, project)
+    except StoryError as exc:
+        return _fail(exc)
+    _report_import(story, done, story_dir)
+    print(f"Preview with `mkdocs serve` in {root}/ (or `make serve`).")
     return 0
 
 
@@ -238,8 +325,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def story_dir(p):
-        p.add_argument("--story-dir", default="story", metavar="DIR",
-                       help="the story folder (default: story)")
+        p.add_argument("--story-dir", default=None, metavar="DIR",
+                       help="the story folder (default: story_dir in ./mkdocs.yml, else story)")
+
+    def site_url_option(p):
+        p.add_argument("--site-url", metavar="URL",
+                       help="the address the site will be published at (share previews, "
+                            "feed and sitemap need it; the answer's links into a wider "
+                            "site are made absolute against it); can be set later in "
+                            "mkdocs.yml")
 
     p = sub.add_parser("import", help="turn a chat model's Markdown answer into story/",
                        description="Turn a chat model's long Markdown answer into a story "
@@ -247,7 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "story.yaml. Writes nothing if the answer cannot be read.")
     p.add_argument("answer", metavar="ANSWER.md", help="the Markdown file to import")
     story_dir(p)
-    p.add_argument("--force", action="store_true", help="replace files that already exist")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing story as a whole (the old one is kept in a "
+                        "backup folder beside it)")
+    site_url_option(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="validate the story without building",
@@ -272,14 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("new", help="start a new story project",
-                       description="Create a story project (mkdocs.yml, story/ with one "
-                                   "chapter and one panel, README) that `mkdocs serve` "
-                                   "previews at once.")
+                       description="Create a story project (mkdocs.yml, story/ with a "
+                                   "sample story, or the story imported from --from "
+                                   "ANSWER.md, README) that `mkdocs serve` previews at once.")
     p.add_argument("dir", metavar="DIR", help="the folder to create")
-    p.add_argument("--title", required=True, help="the story's title")
-    p.add_argument("--site-url", metavar="URL",
-                   help="the address the site will be published at (share previews, feed "
-                        "and sitemap need it); can be set later in mkdocs.yml")
+    p.add_argument("--title", help="the story's title (with --from: the answer's title "
+                                   "unless given)")
+    p.add_argument("--from", dest="answer", metavar="ANSWER.md",
+                   help="import this chat-model answer as the project's story")
+    site_url_option(p)
     p.add_argument("--force", action="store_true", help="replace files that already exist")
     p.set_defaults(func=cmd_new)
     return parser

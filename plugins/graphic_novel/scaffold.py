@@ -170,14 +170,28 @@ art into `story/art/`, named by panel id (`01-opening.png`).
 GITIGNORE = "site_build/\n.cache/\n"
 
 
+def support_files(title: str, site_url: str | None = None,
+                  story_dir: str = "story") -> dict[str, str]:
+    """Relative path -> text for the project around a story: mkdocs.yml (the
+    plugin reading ``story_dir``), docs/, .gitignore and a README."""
+    quoted = json.dumps(title, ensure_ascii=False)  # JSON strings are valid YAML
+    mkdocs_yml = MKDOCS_YML.format(title=quoted, site_url=site_url_line(site_url))
+    if story_dir != "story":
+        mkdocs_yml = mkdocs_yml.replace("story_dir: story\n",
+                                        f"story_dir: {json.dumps(story_dir)}\n")
+    return {
+        "mkdocs.yml": mkdocs_yml,
+        "docs/.gitkeep": "",
+        ".gitignore": GITIGNORE,
+        "README.md": README.format(title=title),
+    }
+
+
 def project_files(title: str, site_url: str | None = None) -> dict[str, str]:
     """Relative path -> text for a project that `mkdocs serve` previews at once."""
     quoted = json.dumps(title, ensure_ascii=False)  # JSON strings are valid YAML
     return {
-        "mkdocs.yml": MKDOCS_YML.format(title=quoted, site_url=site_url_line(site_url)),
-        "docs/.gitkeep": "",
-        ".gitignore": GITIGNORE,
-        "README.md": README.format(title=title),
+        **support_files(title, site_url),
         "story/story.yaml": STORY_YML.format(title=quoted),
         "story/image_prompts.yaml": PROMPTS_YML.format(title=quoted,
                                                        title_text=title.replace("\n", " ")),

@@ -13,7 +13,8 @@ want to know but that does not stop the import goes to ``ImportedStory.notes``.
 
 The modules follow the phases: ``read`` (text to tokens), ``sections``
 (headings to chapters), ``prompts`` (images, prompt blocks, the cover),
-``chapters`` (chapter files), ``references`` and ``write``. The shapes of
+``chapters`` (chapter files), ``references``, ``write`` and ``install``
+(the story put in place whole, an old one swapped out to a backup). The shapes of
 answer it takes, and how each part maps to the story, are in SHAPES.md in
 this folder.
 """
@@ -22,13 +23,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..rules import plural
 from ..yamlio import read_text
 from .model import ImportedChapter, ImportedPanel, ImportedReference, ImportedStory
+from .install import Installed, install
 from .parse import parse_answer
 from .write import render_files, write_files
 
 __all__ = ["ImportedPanel", "ImportedChapter", "ImportedReference", "ImportedStory",
-           "parse_answer", "render_files", "write_files", "import_file"]
+           "Installed", "parse_answer", "render_files", "write_files", "import_file",
+           "read_answer", "install", "counts_line"]
+
+
+def read_answer(path: Path, site_url: str | None = None) -> ImportedStory:
+    """The answer file parsed; StoryError naming it when it cannot be read."""
+    path = Path(path)
+    return parse_answer(read_text(path, path), str(path), site_url=site_url)
+
+
+def counts_line(story: ImportedStory) -> str:
+    """"5 chapters, 12 panels, 14 prompts and 8 references": what was found,
+    so a wrong count shows at once (prompts: the prompt blocks read)."""
+    panels = len(story.panels) + (story.cover is not None)
+    prompts = story.prompts_found
+    return (f"{plural(len(story.chapters), 'chapter')}, {plural(panels, 'panel')}, "
+            f"{plural(prompts, 'prompt')} and {plural(len(story.references), 'reference')}")
 
 
 def import_file(path: Path, story_dir: Path, force: bool, *,
@@ -37,9 +56,8 @@ def import_file(path: Path, story_dir: Path, force: bool, *,
 
     If ``notes`` is a list, the import's notes for the author are added to it.
     """
-    path = Path(path)
-    story = parse_answer(read_text(path, path), str(path))
-    written = write_files(render_files(story), Path(story_dir), force)
+    story = read_answer(path)
+    done = install(render_files(story), Path(story_dir), force)
     if notes is not None:
         notes.extend(story.notes)
-    return written
+    return done.written

@@ -12,6 +12,7 @@ class Run:
     notes: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # panel ids given out
     narratives: list[str] = field(default_factory=list)
+    site_url: str | None = None  # where the answer was published: links made absolute
 
     def note(self, message: str, line: int | None = None) -> None:
         where = self.source if line is None else f"{self.source}:{line}"

@@ -15,21 +15,27 @@ from .references import add_references
 from .sections import Layout, assign_kinds, section_level, split_sections, story_title
 
 
-def parse_answer(text: str, source: str) -> ImportedStory:
-    """Parse a chat model's graphic-novel answer. Raises StoryError, nothing else."""
+def parse_answer(text: str, source: str, site_url: str | None = None) -> ImportedStory:
+    """Parse a chat model's graphic-novel answer. Raises StoryError, nothing else.
+
+    ``site_url``, where the answer was published, turns its links into the
+    author's wider site into absolute links (without it they become text).
+    """
     source = str(source)
     try:
-        return _parse(text, source)
+        return _parse(text, Run(source, site_url=site_url))
     except StoryError:
         raise
     except RecursionError:
         raise StoryError(source, "the text is nested too deeply to read.") from None
 
 
-def _layout(text: str, run: Run) -> tuple[dict, Layout]:
-    """Front matter and the sections of the answer; StoryError when it has none."""
+def _layout(text: str, run: Run) -> tuple[dict, Layout, int]:
+    """Front matter, the sections of the answer and how many prompt blocks it
+    holds; StoryError when it has no sections."""
     fm, body, first_line = front_matter(text, run.notes, run.source)
     toks = tokenize(body.split("\n"), first_line, run.notes, run.source)
+    prompts = sum(1 for t in toks if t.kind == "details" and t.role != "other")
     headings = [t for t in toks if t.kind == "heading"]
     if not headings:
         raise StoryError(run.source, "found no Markdown headings; a story needs sections such "
@@ -39,20 +45,20 @@ def _layout(text: str, run: Run) -> tuple[dict, Layout]:
         raise StoryError(run.source, "found no chapter sections; a story needs headings such "
                                      "as `## Chapter 1: Title`, `## Prologue: Title` or "
                                      "`## Panel 1: Title`.", headings[0].line)
-    return fm, layout
+    return fm, layout, prompts
 
 
-def _parse(text: Any, source: str) -> ImportedStory:
+def _parse(text: Any, run: Run) -> ImportedStory:
+    source = run.source
     text = normalize(text, source)
     if not text.strip():
         raise StoryError(source, "the file is empty; nothing to import.", 1)
-    run = Run(source)
-    fm, layout = _layout(text, run)
+    fm, layout, prompts = _layout(text, run)
     chapters = layout.chapters
     assign_kinds(chapters)
     title, subtitle = story_title(fm, layout.title_tok, run.notes, source)
     story = ImportedStory(source=source, title=title, subtitle=subtitle,
-                          author=fm_text(fm, "author"))
+                          author=fm_text(fm, "author"), prompts_found=prompts)
     story.cover, leftover = take_preamble(layout.preamble, title, run)
     chapters[0].toks[:0] = leftover  # an introduction opens the first chapter
     build_chapters(chapters, story, run)

@@ -95,8 +95,13 @@ def _inside(story_dir: Path, rel: str) -> Path:
     return story_dir.joinpath(*parts)
 
 
+def story_targets(files: dict[str, str], story_dir: Path) -> list[tuple[Path, str]]:
+    """(path, text) for each file; StoryError, before anything is written, for
+    a path that would leave the story folder."""
+    story_dir = Path(story_dir)
+    return [(_inside(story_dir, rel), content) for rel, content in files.items()]
+
+
 def write_files(files: dict[str, str], story_dir: Path, force: bool) -> list[Path]:
     """Write every file whole; refuse (writing nothing) to replace one without ``force``."""
-    story_dir = Path(story_dir)
-    targets = [(_inside(story_dir, rel), content) for rel, content in files.items()]
-    return write_all(targets, force)
+    return write_all(story_targets(files, story_dir), force)
