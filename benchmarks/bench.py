@@ -73,15 +73,22 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 
 import graphic_novel
 from graphic_novel.rules import plural
-from story_generator import (ADJS, chapter_file, make_story, word_count, write_plain_project,
-                             write_plugin_project, write_prompts)
+from story_generator import (
+    ADJS,
+    chapter_file,
+    make_story,
+    word_count,
+    write_plain_project,
+    write_plugin_project,
+    write_prompts,
+)
 
 DEFAULT_SIZES = (13, 200, 1000)
 DRAW_SAMPLE = 20
@@ -100,7 +107,7 @@ MEM_RATIO_MAX = 1.3
 
 
 class BuildFailed(Exception):
-    def __init__(self, what: str, result: "BuildResult"):
+    def __init__(self, what: str, result: BuildResult):
         super().__init__(what)
         self.what = what
         self.result = result
@@ -490,7 +497,10 @@ def _spread(s: dict, fmt: str = "{:.2f}") -> str:
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    line = lambda cells: "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths)) + " |"
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths)) + " |"
+
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(header), sep] + [line(r) for r in rows])
 
@@ -499,7 +509,7 @@ def report(data: dict) -> str:
     sizes = {int(k): v for k, v in data["sizes"].items()}
     rows = []
     for size, r in sizes.items():
-        def edit(kind: str) -> str:
+        def edit(kind: str, r: dict = r) -> str:
             return f"{_spread(r[kind]['seconds'])} [{r[kind]['redrawn']}]"
         rows.append([
             str(size), _spread(r["cold"]["seconds"]), _spread(r["warm"]["seconds"]),
@@ -555,7 +565,7 @@ def machine_facts() -> dict:
         "mkdocs-material": version("mkdocs-material"),
         "pillow": version("pillow"),
         "graphic-novel": version("graphic-novel"),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "loadavg_before": _loadavg(),
     }
 

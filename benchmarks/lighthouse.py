@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from static_server import GzipSiteServer  # noqa: E402
+from static_server import GzipSiteServer
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

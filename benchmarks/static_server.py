@@ -10,9 +10,10 @@ import gzip
 import http.server
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import SiteServer  # noqa: E402  (the tests' server, with this handler)
+from browser import SiteServer
 
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json",
                     "application/xml", "image/svg+xml", "application/manifest+json",
@@ -20,9 +21,10 @@ COMPRESSED_TYPES = ("text/", "application/javascript", "application/json",
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "application/javascript", ".webmanifest": "application/manifest+json",
-                      ".woff2": "font/woff2", ".webp": "image/webp"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "application/javascript", ".webmanifest": "application/manifest+json",
+        ".woff2": "font/woff2", ".webp": "image/webp"}
 
     def log_message(self, *args):
         pass

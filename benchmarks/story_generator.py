@@ -22,7 +22,6 @@ from pathlib import Path
 
 from graphic_novel.scaffold import MKDOCS_YML, THEME_YML
 
-
 NAMES = ["Priya", "Marcus", "Sofia", "Kenji", "Amara", "Tomas", "Lena", "Ravi"]
 PLACES = ["harbour", "data hall", "rooftop garden", "night market", "lighthouse", "archive",
           "train depot", "observatory", "workshop", "canteen", "server aisle", "boardroom",

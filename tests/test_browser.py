@@ -72,18 +72,21 @@ def _settled(page, site, path):
     expect(page).to_have_url(site + path)
     expect(page.locator("link[rel=canonical]")).to_have_attribute(
         "href", re.compile(re.escape(path) + "$"))
-    page.wait_for_function("() => !document.querySelector('.md-footer a') || "
-                           "[...document.querySelectorAll('.md-footer a')].every(a => a.isConnected)")
+    page.wait_for_function(
+        "() => !document.querySelector('.md-footer a') || "
+        "[...document.querySelectorAll('.md-footer a')].every(a => a.isConnected)")
     page.wait_for_timeout(150)
 
 
 def _swipe(page, x0, y0, x1, y1, steps=6):
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
+    cdp.send("Input.dispatchTouchEvent",
+             {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
     for i in range(1, steps + 1):
         x = x0 + (x1 - x0) * i / steps
         y = y0 + (y1 - y0) * i / steps
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 

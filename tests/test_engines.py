@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import SiteServer
-from conftest import ROOT
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from browser import SiteServer
+from conftest import ROOT
 
 SLOW_PHONE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
               "uploadThroughput": 0.75e6 / 8}

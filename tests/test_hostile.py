@@ -65,7 +65,7 @@ def hostile_site(tmp_path_factory):
 
 
 def test_no_payload_runs_anywhere(hostile_site):
-    url, project = hostile_site
+    url, _ = hostile_site
     fired = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -35,7 +35,7 @@ def test_placeholder_size_is_configurable():
 
 
 def test_any_script_draws_without_crashing():
-    for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",
+    for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",  # noqa: E501 (wide characters)
                  "x" * 500, ""]:
         img = draw_placeholder("p", "7.2", text, text * 3)
         assert img.size == (1600, 900)
@@ -58,7 +58,8 @@ def test_placeholder_renditions_keep_few_colours(tmp_path):
     """Placeholders are stored losslessly in at most FLAT_COLOURS colours, and
     every smaller rendition keeps the full one's palette."""
     from graphic_novel.images import FLAT_COLOURS
-    job = ImageJob("07-lens", "7.1", "The lens", "A lens grinder at work, sparks flying.", None, None)
+    job = ImageJob("07-lens", "7.1", "The lens", "A lens grinder at work, sparks flying.",
+                   None, None)
     made = render(job, str(tmp_path))
     palettes = []
     for name in ("full", "mid", "thumb"):
@@ -171,7 +172,8 @@ def test_second_gradient_direction_is_a_flip_of_the_first(monkeypatch):
         direct = [ImageChops.add(steps(*size, d), dots).tobytes() for d in (0, 1)]
         for first in (0, 1):
             calls = []
-            monkeypatch.setattr(placeholder, "_steps", lambda *a: calls.append(a) or steps(*a))
+            monkeypatch.setattr(placeholder, "_steps",
+                                lambda *a, calls=calls: calls.append(a) or steps(*a))
             monkeypatch.setattr(placeholder, "_GROUNDS", {})
             made = {d: placeholder._ground(*size, d).tobytes() for d in (first, 1 - first)}
             assert made[0] == direct[0] and made[1] == direct[1]

@@ -7,9 +7,11 @@ import re
 import time
 
 import pytest
+from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
+
 from browser import SiteServer
 from graphic_novel import offline
-from PIL import Image
 
 
 def _plan(site) -> dict:
@@ -168,7 +170,7 @@ def test_large_site_offline_has_the_opened_chapter_and_the_next(project, browser
         page.goto(server.url + "chapters/02-lens/")
         assert "The new lens" in page.inner_text("article")
         assert _panels_loaded(page) == [True, True]
-        with pytest.raises(Exception):
+        with pytest.raises(PlaywrightError):
             page.goto(server.url + "chapters/03-epilogue/")  # never opened, not next to one
     finally:
         context.close()

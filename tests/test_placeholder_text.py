@@ -139,7 +139,8 @@ def test_badge_shows_the_whole_label():
     assert len({_bytes(a), _bytes(b), _bytes(c)}) == 3
 
 
-@pytest.mark.parametrize("label,width", [("12.10", 1600), ("5.1", 1600), ("99.99", 480), ("2", 800)])
+@pytest.mark.parametrize("label,width",
+                         [("12.10", 1600), ("5.1", 1600), ("99.99", 480), ("2", 800)])
 def test_label_fits_inside_the_burst(label, width):
     s = width / 1600
     img = Image.new("RGB", (int(300 * s), int(300 * s)), (0, 160, 0))

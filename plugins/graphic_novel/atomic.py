@@ -10,6 +10,7 @@ less the process umask (0644 under the common umask 022).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -85,15 +86,11 @@ def _write_temp(target: Path, text: str, mode: int) -> Path:
 def _undo(temps: list[Path], created: list[Path]) -> None:
     """Remove the temporary files and the folders this write made."""
     for temp in temps:
-        try:
+        with contextlib.suppress(OSError):
             temp.unlink()
-        except OSError:
-            pass
     for folder in reversed(created):
-        try:
+        with contextlib.suppress(OSError):
             folder.rmdir()
-        except OSError:
-            pass
 
 
-__all__ = ["write_all", "refuse_existing", "new_file_mode", "ALREADY_EXISTS"]
+__all__ = ["ALREADY_EXISTS", "new_file_mode", "refuse_existing", "write_all"]

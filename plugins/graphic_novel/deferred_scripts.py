@@ -43,7 +43,7 @@ def _runs_inline(attrs: str, body: str) -> bool:
 
 def _is_data(attrs: str) -> bool:
     kind = re.search(r'type="([^"]*)"', attrs)
-    return bool(kind) and kind.group(1) in _DATA_TYPES
+    return kind is not None and kind.group(1) in _DATA_TYPES
 
 
 def _deferred(tag: re.Match) -> str:

@@ -57,7 +57,7 @@ def _cmap(data: bytes, index: int = 0) -> frozenset[int]:
             break
     else:
         raise ValueError("font has no cmap table")
-    subtables = {}
+    subtables: dict[tuple[int, int, int], int] = {}
     for i in range(struct.unpack_from(">H", data, start + 2)[0]):
         platform, encoding, offset = struct.unpack_from(">HHI", data, start + 4 + 8 * i)
         (fmt,) = struct.unpack_from(">H", data, start + offset)
@@ -140,7 +140,7 @@ def _fallbacks() -> tuple[tuple[str, int, list[int], list[int]], ...]:
     return tuple(fonts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _loads(key: int) -> bool:
     """Whether Pillow can open fallback font ``key`` at any size."""
     from PIL import ImageFont
@@ -162,7 +162,7 @@ def _covers(key: int, ch: str) -> bool:
     return i >= 0 and cp <= ends[i]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _font_for(ch: str) -> int:
     """The key of the first font that draws ``ch``: SHIPPED, a fallback, or NO_FONT."""
     if ch in _shipped():

@@ -19,6 +19,7 @@ No Pillow or MkDocs here but in :func:`app_icons` (Pillow, imported when called)
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ def plan(site_dir: Path, files: list[SiteFile], reading_order: list[str],
     for p in [cover, *pages.get(cover, [])]:
         if p in revisions:
             shell[p] = revisions[p]
-    nxt = {a: b for a, b in zip(reading_order, reading_order[1:]) if a in pages}
+    nxt = {a: b for a, b in itertools.pairwise(reading_order) if a in pages}
     return {"precache": shell, "pages": pages, "next": nxt, "whole": False}
 
 
@@ -230,11 +231,11 @@ def app_icons(picture: Path, cache_dir: Path, key: str) -> list[tuple[Path, int]
     if todo:
         from PIL import Image
 
-        with Image.open(picture) as img:
-            img = img.convert("RGB")
-            side = min(img.size)
-            left, top = (img.width - side) // 2, (img.height - side) // 2
-            square = img.crop((left, top, left + side, top + side))
+        with Image.open(picture) as opened:
+            rgb = opened.convert("RGB")
+            side = min(rgb.size)
+            left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+            square = rgb.crop((left, top, left + side, top + side))
             for path, size in todo:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp")

@@ -19,7 +19,7 @@ ID_MAX = 100
 
 # Art the story's art/ folder takes, and images a chapter may place as a panel.
 ART_EXTS = (".png", ".jpg", ".jpeg", ".webp")
-IMAGE_EXTS = ART_EXTS + (".gif",)
+IMAGE_EXTS = (*ART_EXTS, ".gif")
 
 CHAPTER_EXT = ".md"
 # A chapter file name the site keeps for itself: chapters/all.md is the
@@ -92,6 +92,22 @@ def chapter_heading(label: str, title: str) -> str:
     return f"{label}: {title}"
 
 
-__all__ = ["ID_RE", "ID_MAX", "ART_EXTS", "IMAGE_EXTS", "CHAPTER_EXT", "ONE_PAGE_STEM",
-           "ONE_PAGE_TAKEN", "is_id", "FRONT_MATTER_RE", "FRONT_MATTER_OPEN_RE", "URL_OK_RE",
-           "url_ok", "FENCE_RE", "fence_opened", "fence_closes", "plural", "chapter_heading"]
+__all__ = [
+    "ART_EXTS",
+    "CHAPTER_EXT",
+    "FENCE_RE",
+    "FRONT_MATTER_OPEN_RE",
+    "FRONT_MATTER_RE",
+    "ID_MAX",
+    "ID_RE",
+    "IMAGE_EXTS",
+    "ONE_PAGE_STEM",
+    "ONE_PAGE_TAKEN",
+    "URL_OK_RE",
+    "chapter_heading",
+    "fence_closes",
+    "fence_opened",
+    "is_id",
+    "plural",
+    "url_ok",
+]

@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from browser import CHROMIUM_ARGS, SiteServer, chromium_path  # noqa: E402
+from browser import CHROMIUM_ARGS, SiteServer, chromium_path
 
 site, out = Path(sys.argv[1]), Path(sys.argv[2])
 paths = sys.argv[3:] or [""]
