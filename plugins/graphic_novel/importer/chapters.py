@@ -4,8 +4,8 @@ a summary and a body the loader reads as written."""
 from __future__ import annotations
 
 from .. import markup
-from ..rules import fence_closes, fence_opened
 from .context import Run
+from .read import fence_closes, fence_opened
 from .describe import summary
 from .model import ImportedChapter, ImportedStory
 from .prompts import BodyWithPanels
@@ -73,7 +73,9 @@ def build_chapters(sections: list[Section], story: ImportedStory, run: Run) -> N
         body = BodyWithPanels(chapter.title, chapter.stem, run)
         for tok in s.toks:
             body.add(tok)
-        story.panels.extend(body.finish_panels())
         chapter.summary = summary(body.lines)
+        for panel in body.finish_panels():
+            panel.context = chapter.summary
+            story.panels.append(panel)
         chapter.body = finish_body(body.lines, chapter, run)
         story.chapters.append(chapter)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
-from ..rules import fence_closes, fence_opened
+from ..rules import plural
+from .context import Run
+from .model import ImportedPanel
+from .read import fence_closes, fence_opened
 from .text import cap, plain, sentences, strip_label
 
-ALT_MAX = 200
+ALT_MAX = 150
 SUMMARY_MAX = 160
 
 # Sentences that talk to the chat model rather than describe the picture.
@@ -20,8 +23,16 @@ _BOILERPLATE_RE = re.compile(
     r"(?:please\s+)?(?:do\s+not|don't)\b|without\s+asking|make\s+sure|remember|"
     r"(?:keep|use|maintain)\b|the\s+(?:image|style|aspect\s+ratio|format|art\s+style)\s+"
     r"(?:should|must|is|will)|(?:each|every|all)\s+(?:of\s+the\s+)?(?:images?|panels?)\b|"
-    r"aspect\s+ratio|style\s*:|format\s*:|no\s+text\b|avoid\b|ensure\b|note\s*:|important\s*:)",
+    r"aspect\s+ratio|style\s*:|format\s*:|no\s+text\b|avoid\b|ensure\b|note\s*:|important\s*:|"
+    r"please\s+(?!generate|create|draw|make|produce|render|paint|illustrate|design)|"
+    r"(?:a|the)\s+graphic\s+novel\W*$)",
     re.I)
+# "(This is Panel 03. Do not include the panel number in the image.)": a
+# bracketed aside to the model, dropped before sentences are found.
+_ASIDE_RE = re.compile(r"\((?:this\s+is|note|reminder|important)\b[^()]*\)", re.I)
+# "The scene is a harbour at dawn": what follows is the description.
+_SCENE_RE = re.compile(r"^(?:the\s+)?(?:scene|setting|image|picture|panel)\s+"
+                       r"(?:is|shows|depicts)\s+(?:of\s+)?", re.I)
 # "Create a wide drawing of ...", "An ink illustration showing ...": openings to cut.
 _VERB_PREFIX_RE = re.compile(
     r"^(?:please\s+)?(?:now\s+)?(?:generate|create|draw|make|produce|render|paint|illustrate|"
@@ -52,16 +63,36 @@ def _described(sentence: str) -> str | None:
     stub = _STUB_RE.match(rest)
     if stub:
         rest = rest[stub.end():]
+    rest = _SCENE_RE.sub("", rest, count=1)
     rest = rest.strip(" \t:,;\u2013\u2014-")
     return rest if len(rest.split()) >= 2 else None
 
 
-def alt_from_prompt(prompt: str) -> str:
-    """A readable description from a prompt: its first describing sentence."""
-    for sentence in sentences(plain(strip_label(prompt[:3000]))):
+def descriptions(prompt: str) -> list[str]:
+    """The prompt's describing sentences, in order, their instruction-like
+    openings cut and asides to the model left out."""
+    text = _ASIDE_RE.sub(" ", plain(strip_label(prompt[:3000])))
+    found = []
+    for sentence in sentences(text):
         rest = _described(sentence)
         if rest is not None:
-            return cap(rest[0].upper() + rest[1:], ALT_MAX)
+            found.append(rest[0].upper() + rest[1:])
+    return found
+
+
+def alt_from_prompt(prompt: str) -> str:
+    """A readable description from a prompt: its first describing sentence."""
+    found = descriptions(prompt)
+    return cap(found[0], ALT_MAX) if found else ""
+
+
+def unique_alt(candidates: list[str], taken: set[str]) -> str:
+    """The first candidate (cut to ALT_MAX) if no other panel has it; else it
+    with the next ones added; else any other candidate; "" when none is free."""
+    tries = [" ".join(candidates[:n]) for n in range(1, len(candidates) + 1)]
+    for alt in [cap(t, ALT_MAX) for t in tries + candidates[1:]]:
+        if alt and alt not in taken:
+            return alt
     return ""
 
 
@@ -106,3 +137,40 @@ def summary(body_lines: list[str]) -> str:
         if found:
             return cap(found[0], SUMMARY_MAX)
     return ""
+
+
+def _alt_candidates(panel: ImportedPanel) -> list[str]:
+    """What a panel's alt text may be made of, best first: the prompt's
+    describing sentences, then the narration beside it, then its title."""
+    found = descriptions(panel.prompt)
+    if panel.context:
+        found.append(panel.context)
+    found.append(panel.title)
+    return [x for x in found if x.strip()]
+
+
+def _numbered_alt(base: str, taken: set[str]) -> str:
+    n = 2
+    while cap(base, ALT_MAX - 6) + f" ({n})" in taken:
+        n += 1
+    return cap(base, ALT_MAX - 6) + f" ({n})"
+
+
+def assign_alts(panels: list[ImportedPanel], run: Run) -> None:
+    """Every panel an alt text of its own: the image's alt when it has one,
+    else one written from the prompt (noted, so the author can improve it)."""
+    taken: set[str] = set()
+    derived: list[str] = []
+    for panel in panels:
+        given = cap(panel.alt, ALT_MAX) if panel.alt else ""
+        alt = given if given and given not in taken else ""
+        if not alt:
+            candidates = ([given] if given else []) + _alt_candidates(panel)
+            alt = unique_alt(candidates, taken) or _numbered_alt(candidates[0], taken)
+            derived.append(panel.id)
+        panel.alt = alt
+        taken.add(alt)
+    if derived:
+        run.note(f"the alt text of {plural(len(derived), 'panel')} was written from the prompt "
+                 f"or the text beside it ({', '.join(derived)}); check in image_prompts.yaml "
+                 "that each says what its picture shows.")

@@ -13,6 +13,7 @@ class ImportedPanel:
     prompt: str
     source_name: str = ""  # the image's file name as written ("" when there was none)
     line: int = 0  # line of the image (or prompt) in the input
+    context: str = ""  # the narration beside it (its chapter's summary), for alt text
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import StoryError
 from .chapters import build_chapters
 from .context import Run
+from .describe import assign_alts
 from .model import ImportedStory
 from .prompts import take_preamble
 from .read import fm_text, front_matter, normalize, tokenize
@@ -66,6 +67,7 @@ def _parse(text: Any, run: Run) -> ImportedStory:
         run.note(f"the answer has {len(run.narratives)} narrative prompts; they were joined "
                  "into one.")
     story.narrative_prompt = "\n\n".join(run.narratives)
+    assign_alts(([story.cover] if story.cover else []) + story.panels, run)
     for s in layout.sections:
         if s.role == "references":
             add_references(s, story, run)

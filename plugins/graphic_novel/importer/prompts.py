@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from .. import markup
 from ..rules import ART_EXTS, is_id
 from .context import Run
-from .describe import alt_from_prompt
 from .model import ImportedPanel
 from .read import Tok
 from .text import id_from, plain, unique
@@ -89,9 +88,8 @@ def _cover_panel(found: _Preamble, title: str, run: Run) -> ImportedPanel | None
         prompt = alt or f"Cover image for {title}."
         run.note(f"the cover image has no prompt; write one for '{cid}' in image_prompts.yaml.",
                  line)
-    return ImportedPanel(id=cid, title=title,
-                         alt=alt or alt_from_prompt(prompt) or f"Cover of {title}",
-                         prompt=prompt, source_name=name, line=line)
+    return ImportedPanel(id=cid, title=title, alt=alt, prompt=prompt, source_name=name,
+                         line=line, context=f"The cover of {title}")
 
 
 def take_preamble(preamble: list[Tok], title: str,
@@ -172,6 +170,4 @@ class BodyWithPanels:
                 panel.prompt = panel.alt or panel.title
                 self.run.note(f"the image '{panel.source_name}' has no prompt; write one for "
                               f"panel '{panel.id}' in image_prompts.yaml.", panel.line)
-            if not panel.alt:
-                panel.alt = alt_from_prompt(panel.prompt) or panel.title
         return self.panels

@@ -13,14 +13,19 @@ import yaml
 
 from .. import markup
 from ..errors import StoryError
-from ..rules import FRONT_MATTER_RE, fence_closes, fence_opened
+from ..rules import FRONT_MATTER_RE
 from .text import dedent, plain, strip_label
 
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _IMAGE_START_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _DETAILS_OPEN_RE = re.compile(r"^\s*<details\b[^>]*>(?P<rest>.*)$", re.I)
-_SUMMARY_RE = re.compile(r"^\s*<summary\b[^>]*>(?P<summary>.*?)</summary\s*>(?P<after>.*)$", re.I)
+# A summary closed by </summary>, or (a slip models make) by a second <summary>.
+_SUMMARY_RE = re.compile(r"^\s*<summary\b[^>]*>(?P<summary>.*?)(?P<close></summary\s*>|<summary\s*>)"
+                         r"(?P<after>.*)$", re.I)
+# A fence at any indentation: inside a <details> block, a list or a box a
+# fence is often indented by more than CommonMark's three spaces at the top.
+_FENCE_RE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _DETAILS_TAG_RE = re.compile(r"<details\b|</details\s*>", re.I)
 
 Lines = deque[tuple[int, str]]  # (line number, text) still to read
@@ -85,16 +90,40 @@ def fm_text(data: dict, key: str) -> str:
     return ""
 
 
+# --------------------------------------------------------------------------- fences
+
+def fence_opened(line: str) -> str | None:
+    """The fence ``line`` opens (its run of ` or ~), at any indentation, or None."""
+    m = _FENCE_RE.match(line)
+    if not m or (m.group("fence")[0] == "`" and "`" in line[m.end():]):
+        return None  # a run of backticks with more after it is inline code
+    return m.group("fence")
+
+
+def fence_closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the block ``fence`` opened: the same character,
+    at least as many, nothing after it (any indentation)."""
+    m = _FENCE_RE.match(line)
+    if not m:
+        return False
+    run = m.group("fence")
+    return run[0] == fence[0] and len(run) >= len(fence) and not line[m.end():].strip()
+
+
 # --------------------------------------------------------------------------- tokens
 
 def summary_role(summary: str) -> str:
-    """What a ``<summary>`` says its block holds: narrative | cover | image | other."""
+    """What a ``<summary>`` says its block holds: narrative | cover | image |
+    references | other. An empty summary is taken as an image prompt."""
     s = plain(summary).lower()
+    if not s:
+        return "image"
     if "prompt" not in s:
         return "other"
-    if "narrative" in s:
-        return "narrative"
-    return "cover" if "cover" in s else "image"
+    for word in ("narrative", "cover", "references"):
+        if word in s:
+            return word
+    return "image"
 
 
 def _heading_tok(no: int, line: str) -> Tok | None:
@@ -201,12 +230,19 @@ def _ends_unclosed(next_line: str, depth: int) -> bool:
 
 def _read_body(no: int, first: str, prefix: str,
                queue: Lines) -> tuple[list[str], list[str], bool]:
-    """The block's text up to its closing tag: (content, raw lines, closed)."""
+    """The block's text up to its closing tag: (content, raw lines, closed).
+    Inside fenced code nothing closes or ends the block."""
     content: list[str] = []
     raw: list[str] = []
-    depth, seg_no, seg = 1, no, first
+    depth, seg_no, seg, fence = 1, no, first, None
     while True:
-        depth, end = _closing_tag(seg, depth)
+        end = None
+        if fence:
+            fence = None if fence_closes(seg, fence) else fence
+        else:
+            fence = fence_opened(seg)
+            if not fence:
+                depth, end = _closing_tag(seg, depth)
         if end is not None:
             content.append(seg[:end.start()])
             raw.append(prefix + seg[:end.end()])
@@ -217,9 +253,19 @@ def _read_body(no: int, first: str, prefix: str,
         content.append(seg)
         raw.append(prefix + seg)
         prefix = ""
-        if not queue or _ends_unclosed(queue[0][1], depth):
+        if not queue or (not fence and _ends_unclosed(queue[0][1], depth)):
             return content, raw, False
         seg_no, seg = queue.popleft()
+
+
+def _summary_notes(sm: re.Match[str], no: int, notes: list[str], source: str) -> None:
+    """Notes for a malformed summary: empty, or closed by a second <summary>."""
+    if sm.group("close").lower().startswith("<summary"):
+        notes.append(f"{source}:{no}: this <summary> is closed by a second <summary> instead "
+                     "of </summary>; it was read as if closed.")
+    if not plain(sm.group("summary")):
+        notes.append(f"{source}:{no}: this <details> block has an empty <summary>; it was "
+                     "taken as an image prompt.")
 
 
 def _read_details(no: int, line: str, rest: str, queue: Lines, notes: list[str],
@@ -235,6 +281,7 @@ def _read_details(no: int, line: str, rest: str, queue: Lines, notes: list[str],
     after = sm.group("after")
     prefix = head_line[:len(head_line) - len(after)]
     role = summary_role(sm.group("summary"))
+    _summary_notes(sm, no, notes, source)
     content, raw, closed = _read_body(no, after, prefix, queue)
     if not closed:
         notes.append(f"{source}:{no}: this <details> block is never closed (no </details>); "

@@ -11,10 +11,16 @@ from ..rules import ID_MAX
 
 SLUG_MAX = 40
 
-# "Image 3:", "**Panel 3:**", "3:", "Image 3 of 12:" before a prompt.
+# "Image 3:", "**Panel 3:**", "3:", "Image 3 of 12:", "Cover Image:" before a
+# prompt; with a word before the number the colon may be missing ("Image 2 ").
 _LABEL_RE = re.compile(
-    r"\A(?:\*\*|__)?(?:(?:image|panel|picture|illustration|prompt)[ \t]*#?[ \t]*)?\d{1,3}"
-    r"(?:[ \t]+of[ \t]+\d{1,3})?[ \t]*:(?:\*\*|__)?(?=\s|\Z)", re.I)
+    r"\A(?:\*\*|__)?(?:"
+    r"(?:cover[ \t]+)?(?:image|panel|picture|illustration|prompt)[ \t]*#?[ \t]*\d{1,3}"
+    r"(?:[ \t]+of[ \t]+\d{1,3})?[ \t]*:?"
+    r"|\d{1,3}(?:[ \t]+of[ \t]+\d{1,3})?[ \t]*:"
+    r"|cover(?:[ \t]+(?:image|picture|art))?(?:[ \t]+prompt)?[ \t]*:"
+    r")(?:\*\*|__)?(?=\s|\Z)", re.I)
+_LABEL_NUMBER_RE = re.compile(r"\d{1,3}")
 
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "vs", "e.g", "i.e", "etc", "no", "jr", "sr", "prof",
            "capt", "lt", "gen", "col", "sgt", "mt", "ft", "approx", "fig", "vol"}
@@ -120,3 +126,10 @@ def strip_label(prompt: str) -> str:
     """A prompt without a leading "Image 3:" style label."""
     m = _LABEL_RE.match(prompt)
     return prompt[m.end():].strip() if m else prompt
+
+
+def label_number(prompt: str) -> int | None:
+    """The number in a prompt's leading label ("Image 6:" gives 6), or None."""
+    m = _LABEL_RE.match(prompt)
+    n = _LABEL_NUMBER_RE.search(m.group(0)) if m else None
+    return int(n.group(0)) if n else None
