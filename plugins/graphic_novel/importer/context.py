@@ -13,6 +13,7 @@ class Run:
     used: set[str] = field(default_factory=set)  # panel ids given out
     narratives: list[str] = field(default_factory=list)
     site_url: str | None = None  # where the answer was published: links made absolute
+    image_stems: list[str] = field(default_factory=list)  # every image's name, in order
 
     def note(self, message: str, line: int | None = None) -> None:
         where = self.source if line is None else f"{self.source}:{line}"

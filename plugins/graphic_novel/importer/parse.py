@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import markup
 from ..errors import StoryError
 from .chapters import build_chapters
 from .context import Run
@@ -37,6 +38,7 @@ def _layout(text: str, run: Run) -> tuple[dict, Layout, int]:
     fm, body, first_line = front_matter(text, run.notes, run.source)
     toks = tokenize(body.split("\n"), first_line, run.notes, run.source)
     prompts = sum(1 for t in toks if t.kind == "details" and t.role != "other")
+    run.image_stems = [markup.panel_id_from_src(t.src) or "" for t in toks if t.kind == "image"]
     headings = [t for t in toks if t.kind == "heading"]
     if not headings:
         raise StoryError(run.source, "found no Markdown headings; a story needs sections such "

@@ -5,12 +5,15 @@ part before the first section."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from .. import markup
 from ..rules import ART_EXTS, is_id
+from .clean import TextCleaner
 from .context import Run
 from .model import ImportedPanel
+from .names import guess_image
 from .read import Tok
 from .text import id_from, plain, unique
 
@@ -113,6 +116,12 @@ class BodyWithPanels:
         self.lines: list[str] = []
         self.panels: list[ImportedPanel] = []
         self.pending: ImportedPanel | None = None  # the last image, waiting for its prompt
+        self.cleaner = TextCleaner(run)
+
+    def add_text(self, raw: str, line: int) -> None:
+        kept = self.cleaner.line(raw, line)
+        if kept is not None:
+            self.lines.append(kept)
 
     def _new_panel(self, pid: str, name: str, alt: str, line: int) -> ImportedPanel:
         self.run.used.add(pid)
@@ -134,11 +143,18 @@ class BodyWithPanels:
             self.pending.prompt = tok.content
             self.pending = None
             return
-        base = self.stem if not self.panels else f"{self.stem}-{len(self.panels) + 1}"
-        pid = unique(base, self.run.used)
+        guess = (guess_image(tok.number, self.run.image_stems, Path(self.run.source).parent)
+                 if tok.number is not None else None)
+        if guess is not None and guess[0] not in self.run.used:
+            pid, why = guess
+            how = f"its label's number and {why} make it '{pid}'"
+        else:
+            base = self.stem if not self.panels else f"{self.stem}-{len(self.panels) + 1}"
+            pid = unique(base, self.run.used)
+            how = f"it became panel '{pid}'"
         self._new_panel(pid, "", "", tok.line).prompt = tok.content
         self.lines.append(f"![]({pid}.png)")
-        self.run.note(f"a prompt with no image before it became panel '{pid}'; name its art "
+        self.run.note(f"a prompt has no image line before it; {how}: name its art "
                       f"'{pid}.png'.", tok.line)
 
     def add_block(self, tok: Tok) -> None:
@@ -149,11 +165,11 @@ class BodyWithPanels:
             if pm and markup.panel_id_from_src(pm.group("src")) is not None:
                 self.add_image(pm.group("src"), pm.group("alt"), tok.line)
             else:
-                self.lines.append(raw)
+                self.add_text(raw, tok.line)
 
     def add(self, tok: Tok) -> None:
         if tok.kind in ("text", "heading"):
-            self.lines.append(tok.raw)
+            self.add_text(tok.raw, tok.line)
         elif tok.kind == "image":
             self.pending = self.add_image(tok.src, tok.alt, tok.line)
         elif tok.role == "narrative":

@@ -14,7 +14,7 @@ import yaml
 from .. import markup
 from ..errors import StoryError
 from ..rules import FRONT_MATTER_RE
-from .text import dedent, plain, strip_label
+from .text import dedent, label_number, plain, strip_label
 
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _IMAGE_START_RE = re.compile(
@@ -44,6 +44,7 @@ class Tok:
     content: str = ""  # details: the prompt
     raw_lines: list[str] = field(default_factory=list)
     closed: bool = True
+    number: int | None = None  # details: the number in the prompt's label ("Image 6:")
 
 
 # --------------------------------------------------------------------------- the text
@@ -72,14 +73,33 @@ def front_matter(text: str, notes: list[str], source: str) -> tuple[dict, str, i
         return {}, text, 1
     try:
         data = yaml.safe_load(m.group(1) or "")
-    except Exception:  # noqa: BLE001 - any YAML failure just means "not front matter"
-        notes.append(f"{source}:1: the front matter is not valid YAML; it was kept as text.")
-        return {}, text, 1
+    except Exception:  # noqa: BLE001 - any YAML failure: read it line by line instead
+        data = _lenient_front_matter(m.group(1) or "")
+        notes.append(f"{source}:1: the front matter is not valid YAML (an unquoted ':' in a "
+                     "value?); each 'key: value' line was read as written, up to the line's "
+                     "end.")
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return {}, text, 1
     return data, text[m.end():], m.group(0).count("\n") + 1
+
+
+_FM_LINE_RE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]+(?P<value>\S.*?)[ \t]*$")
+
+
+def _lenient_front_matter(block: str) -> dict:
+    """Front matter that is not YAML, as the ``key: value`` lines it holds: the
+    value is the rest of the line, colons and all (quotes round it dropped)."""
+    data = {}
+    for line in block.split("\n"):
+        m = _FM_LINE_RE.match(line)
+        if m:
+            value = m.group("value")
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            data[m.group("key")] = value
+    return data
 
 
 def fm_text(data: dict, key: str) -> str:
@@ -289,6 +309,8 @@ def _read_details(no: int, line: str, rest: str, queue: Lines, notes: list[str],
     if content and not content[0].strip():
         content = content[1:]
     text = "\n".join(dedent(content)).strip()
+    number = label_number(text) if role in ("image", "cover") else None
     if role in ("image", "cover"):
         text = strip_label(text)
-    return Tok("details", no, role=role, content=text, raw_lines=before + raw, closed=closed)
+    return Tok("details", no, role=role, content=text, raw_lines=before + raw, closed=closed,
+               number=number)
