@@ -771,7 +771,9 @@ def references_page(ctx: Context) -> str:
         if meta:
             bits.append(f'<span class="gn-ref-meta">{meta}</span>')
         if ref.note:
-            bits.append(f'<span class="gn-ref-note">{esc(ref.note)}</span>')
+            note = render_markdown(ref.note).strip()  # links and emphasis in a note work
+            note = note[3:-4] if note.startswith("<p>") and note.count("<p>") == 1 else note
+            bits.append(f'<span class="gn-ref-note">{note}</span>')
         backs = [f'<a href="{ctx.link(uri, ch.src_uri)}#{esc(cite.anchor)}">{esc(ch.label)}</a>'
                  for ch, cite in story.citing_chapters(ref.id)]
         if backs:

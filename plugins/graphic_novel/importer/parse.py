@@ -51,6 +51,17 @@ def _layout(text: str, run: Run) -> tuple[dict, Layout, int]:
     return fm, layout, prompts
 
 
+def _fold_references_prompt(story: ImportedStory, run: Run) -> None:
+    """The request that produced the reference list, folded at the end of the
+    last page (the references page is made from references.yaml alone)."""
+    last = story.chapters[-1]
+    block = ('<details class="gn-references-prompt" markdown="1">\n'
+             "<summary>References Prompt</summary>\n\n"
+             f"{story.references_prompt}\n\n</details>")
+    last.body = f"{last.body}\n\n{block}" if last.body else block
+    run.note(f"the references prompt was kept, folded, at the end of '{last.title}'.")
+
+
 def _parse(text: Any, run: Run) -> ImportedStory:
     source = run.source
     text = normalize(text, source)
@@ -73,5 +84,7 @@ def _parse(text: Any, run: Run) -> ImportedStory:
     for s in layout.sections:
         if s.role == "references":
             add_references(s, story, run)
+    if story.references_prompt:
+        _fold_references_prompt(story, run)
     story.notes = run.notes
     return story

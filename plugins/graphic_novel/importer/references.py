@@ -8,6 +8,7 @@ import re
 from ..rules import url_ok
 from .context import Run
 from .model import ImportedReference, ImportedStory
+from .read import Tok
 from .sections import Section
 from .text import plain
 
@@ -20,25 +21,49 @@ _BARE_URL_RE = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]", re.I
 
 
 class _Item:
-    """One reference as read: where it starts, its text, whether a list item."""
+    """One reference as read: where it starts, its text, whether a list item;
+    a heading's entry ("### 1. **Title**") has its title apart, the paragraph
+    under it as its text."""
 
-    def __init__(self, line: int, text: str, listed: bool):
-        self.line, self.text, self.listed = line, text, listed
+    def __init__(self, line: int, text: str, listed: bool, title: str = ""):
+        self.line, self.text, self.listed, self.title = line, text, listed, title
 
 
-def _items(s: Section, run: Run) -> list[_Item]:
-    """The section's entries; indented lines (and a paragraph's lines) continue one."""
+_HEADING_NUMBER_RE = re.compile(r"^\s*\d{1,4}[.)]\s+")
+
+
+def _heading_item(tok: Tok) -> _Item:
+    title = plain(_HEADING_NUMBER_RE.sub("", tok.text))
+    return _Item(tok.line, "", False, title=title or plain(tok.text))
+
+
+def _other_token(tok: Tok, story: ImportedStory, run: Run) -> None:
+    """A prompt block or image in the references: the references prompt is
+    kept (story.references_prompt); anything else is noted as left out."""
+    if tok.kind == "details" and tok.role == "references":
+        story.references_prompt = tok.content
+        return
+    what = "image" if tok.kind == "image" else "prompt block"
+    run.note(f"a {what} inside the references was not imported.", tok.line)
+
+
+def _items(s: Section, story: ImportedStory, run: Run) -> list[_Item]:
+    """The section's entries; indented lines (and a paragraph's lines) continue
+    one, and a heading starts one that its paragraphs continue."""
     items: list[_Item] = []
     current: _Item | None = None
     for tok in s.toks:
+        if tok.kind == "heading":
+            current = _heading_item(tok)
+            items.append(current)
+            continue
         if tok.kind != "text":
-            what = {"heading": "heading", "image": "image"}.get(tok.kind, "prompt block")
-            run.note(f"a {what} inside the references was not imported.", tok.line)
+            _other_token(tok, story, run)
             current = None
             continue
         line = tok.raw
         if not line.strip():
-            if current is not None and not current.listed:
+            if current is not None and not current.listed and not current.title:
                 current = None  # a paragraph ends at a blank line; a list item may go on
             continue
         m = _ITEM_RE.match(line)
@@ -78,7 +103,20 @@ def _note(before: str, after: str) -> str:
     return f"{before} {note}".strip() if before else note
 
 
+def _heading_reference(item: _Item, number: int) -> ImportedReference:
+    """A heading's entry: the heading is the title, the first web link in its
+    paragraph the url, the paragraph (Markdown) the note."""
+    m = _LINK_RE.search(item.text)
+    url = None
+    if m:
+        url = (m.group("aurl") if m.group("aurl") is not None else m.group("url")).strip()
+    return ImportedReference(id=f"ref-{number}", title=item.title,
+                             url=url if url and url_ok(url) else None, note=item.text.strip())
+
+
 def _reference(item: _Item, number: int, run: Run) -> ImportedReference | None:
+    if item.title:
+        return _heading_reference(item, number)
     text = item.text
     if not text.strip():
         return None
@@ -94,7 +132,7 @@ def _reference(item: _Item, number: int, run: Run) -> ImportedReference | None:
 
 
 def add_references(s: Section, story: ImportedStory, run: Run) -> None:
-    for item in _items(s, run):
+    for item in _items(s, story, run):
         ref = _reference(item, len(story.references) + 1, run)
         if ref is not None:
             story.references.append(ref)
