@@ -37,6 +37,7 @@ markdown_extensions:
   - md_in_html
   - admonition
   - pymdownx.details
+  - pymdownx.superfences  # fenced code inside boxes, lists and ??? blocks
   - smarty
 
 extra:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import markup
 from ..errors import StoryError
+from ..rules import plural
 from .chapters import build_chapters
 from .context import Run
 from .describe import assign_alts
@@ -14,7 +15,7 @@ from .model import ImportedStory
 from .prompts import take_preamble
 from .read import fm_text, front_matter, normalize, tokenize
 from .references import add_references
-from .sections import Layout, assign_kinds, section_level, split_sections, story_title
+from .sections import Layout, headings_from_plain_text, assign_kinds, section_level, split_sections, story_title
 
 
 def parse_answer(text: str, source: str, site_url: str | None = None) -> ImportedStory:
@@ -32,11 +33,26 @@ def parse_answer(text: str, source: str, site_url: str | None = None) -> Importe
         raise StoryError(source, "the text is nested too deeply to read.") from None
 
 
+def _plain_text_tokens(body: str, first_line: int, toks: list, run: Run) -> list:
+    """An answer with no headings read as plain text: its first line the
+    title, its short stand-alone lines the sections (noted)."""
+    marked = headings_from_plain_text(body)
+    if marked is None:
+        return toks
+    toks = tokenize(marked.split("\n"), first_line, [], run.source)
+    sections = sum(1 for t in toks if t.kind == "heading") - 1
+    run.note(f"the answer has no Markdown headings; its first line was taken as the title and "
+             f"{plural(sections, 'short line')} standing alone as section titles.")
+    return toks
+
+
 def _layout(text: str, run: Run) -> tuple[dict, Layout, int]:
     """Front matter, the sections of the answer and how many prompt blocks it
     holds; StoryError when it has no sections."""
     fm, body, first_line = front_matter(text, run.notes, run.source)
     toks = tokenize(body.split("\n"), first_line, run.notes, run.source)
+    if not any(t.kind == "heading" for t in toks):
+        toks = _plain_text_tokens(body, first_line, toks, run)
     prompts = sum(1 for t in toks if t.kind == "details" and t.role != "other")
     run.image_stems = [markup.panel_id_from_src(t.src) or "" for t in toks if t.kind == "image"]
     headings = [t for t in toks if t.kind == "heading"]

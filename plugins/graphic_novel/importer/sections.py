@@ -155,3 +155,34 @@ def story_title(fm: dict, title_tok: Tok | None, notes: list[str],
     notes.append(f"{source}: the answer has no `# Title` heading; the story is called "
                  f"'{title}' (change it in story.yaml).")
     return title, subtitle
+
+
+# --------------------------------------------------------------------------- plain text
+
+_TITLE_LINE_MAX = 70
+
+
+def _is_title_line(lines: list[str], k: int) -> bool:
+    """A short line alone between blank lines, not ending like a sentence."""
+    line = lines[k].strip()
+    alone = (k == 0 or not lines[k - 1].strip()) and (k + 1 >= len(lines)
+                                                      or not lines[k + 1].strip())
+    return (alone and 0 < len(line) <= _TITLE_LINE_MAX and len(line.split()) <= 10
+            and line[-1] not in ".!?,;:\"'\u201d)" and line[0].isalnum())
+
+
+def headings_from_plain_text(text: str) -> str | None:
+    """Text copied from a chat window, with no Markdown: its first line made
+    the ``# Title`` and each short stand-alone line a ``##`` section; None
+    when it has no such lines."""
+    lines = text.split("\n")
+    title_at = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if title_at is None or not _is_title_line(lines, title_at):
+        return None
+    found = [k for k in range(title_at + 1, len(lines)) if _is_title_line(lines, k)]
+    if not found:
+        return None
+    lines[title_at] = "# " + lines[title_at].strip()
+    for k in found:
+        lines[k] = "## " + lines[k].strip()
+    return "\n".join(lines)
