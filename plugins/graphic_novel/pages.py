@@ -203,6 +203,7 @@ class Context:
     directory_urls: bool = True
     site_url: str | None = None
     blocks: Blocks = field(default_factory=Blocks)
+    editions: tuple[str, ...] = ()  # the site paths of the downloadable editions (the EPUB)
 
     @functools.cached_property
     def chapters_by_uri(self) -> dict[str, Chapter]:
@@ -437,8 +438,9 @@ def cite_warnings(story: Story) -> list[str]:
     alt text: it is shown as plain text there, without its link."""
     out = []
     for chapter in story.chapters:
-        if "[@" not in chapter.body:
-            continue
+        body = chapter.body
+        if "[@" not in body or ("](" not in body and "][" not in body):
+            continue  # no citation, or no link or image for one to be inside
         for use in markup.transform(chapter.body)[2]:
             if use.in_text and use.ids and all(rid in story.references for rid in use.ids):
                 ids = "; ".join(f"@{rid}" for rid in use.ids)
@@ -705,6 +707,9 @@ def cover_page(ctx: Context) -> str:
         actions.append(f'<a class="md-button gn-onepage" href="{ctx.link(uri, ONE_PAGE_URI)}">'
                        'Read it all on one page</a>')
     head.append(f'<p class="gn-actions">{" ".join(actions)}</p>')
+    if ctx.editions:
+        from .editions.epub import download_html
+        head.extend(download_html(ctx.link(uri, path)) for path in ctx.editions)
     if story.narrative_prompt or story.style:
         extra = ""
         if story.style:

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import deferred_scripts, error_page, lightbox, offline, pages, site_assets, slots, social
+from .editions import epub
 from . import config as settings
 from . import images as img
 from .config import GraphicNovelConfig
@@ -39,6 +40,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.theme_colour = offline.DEFAULT_THEME_COLOUR  # Material's primary (on_config)
         self._nav_generated = False  # mkdocs.yml names no nav: the story's, every build
         self.state: BuildState | None = None  # this build's; None between builds
+        self.epub: epub.EpubPlan | None = None  # this build's EPUB, when it makes one
 
     # Defining on_startup keeps this object across serve rebuilds; each build
     # still gets a fresh BuildState.
@@ -63,6 +65,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self._end_build()  # a build that never reached its end leaves nothing behind
+        self.epub = None
         if not self.config.enabled:
             return
         if not config.site_url and not self.serving:  # serve sets its own address
@@ -92,6 +95,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             self._start_images(state)
         except StoryError as exc:
             return self._stop(config, str(exc), error_page.lines_of(exc))
+        if self.config.epub and not self.serving:  # planned while the chapters have their text
+            self.epub = epub.plan(story, state.images, state.cache_dir,
+                                  config.theme.get("language") or "en", config.site_url)
 
     def _stop(self, config, message: str, problems: list[str]) -> None:
         """A mistake in the story: the build stops with ``message``, or under
@@ -136,6 +142,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return files
         ctx = state.ctx = pages.Context(state.story, state.images, config.use_directory_urls,
                                         config.site_url)
+        ctx.editions = (self.epub.file_name,) if self.epub else ()
         state.makers = pages.page_makers(ctx)
         for uri in state.makers:
             # The one-page edition is linked from the cover, not a step of the paging.
@@ -145,10 +152,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             # every page's Markdown at once.
             self._add(files, File.generated(config, uri, content="", inclusion=inclusion))
         # The feed and the contents list are files MkDocs copies, written in
-        # on_env: held as strings they would stay in memory to the end of the
-        # build (2.3 MB at 1,000 chapters).
+        # on_env to this build's own folder: held as strings they would stay
+        # in memory to the end of the build (2.3 MB at 1,000 chapters).
         for uri in (pages.FEED_PATH, pages.CONTENTS_PATH):
-            path = _site_file_path(state.cache_dir, uri)
+            path = state.made_file(uri)
             self._add(files, File.generated(config, uri, abs_src_path=str(path)))
         for asset in site_assets.reader_assets().values():
             self._add(files, File.generated(config, asset.uri, content=asset.content))
@@ -216,8 +223,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         state = self.state
         if state is not None and state.ctx is not None:
             state.release_chapter_texts()
-            _write_site_file(state.cache_dir, pages.FEED_PATH, social.atom_feed(state.ctx))
-            _write_site_file(state.cache_dir, pages.CONTENTS_PATH, pages.contents_json(state.ctx))
+            state.made_file(pages.FEED_PATH).write_text(social.atom_feed(state.ctx), "utf-8")
+            state.made_file(pages.CONTENTS_PATH).write_text(pages.contents_json(state.ctx),
+                                                            "utf-8")
         return env
 
     @event_priority(100)  # before the search plugin reads `search: exclude`
@@ -286,6 +294,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         """Drop this build's state; close its drawing workers."""
         if self.state is not None:
             self.state.stop_workers()
+            self.state.remove_made_files()
             self.state = None
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -309,6 +318,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             state.stop_workers()
             state.pending = {}
         img.copy_into_site(state.cache_dir, state.images, config.site_dir)
+        if self.epub is not None:
+            log.info(epub.publish(self.epub, state.images, state.cache_dir, config.site_dir,
+                                  pages.page_file(pages.COVER_URI, config.use_directory_urls)))
         if state.one_page is not None:
             pages.write_one_page(state.story, *state.one_page, state.rendered)
             state.one_page, state.rendered = None, {}
@@ -361,21 +373,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                             "read)"))
 
     on_post_build = CombinedEvent(_on_post_build_first, _on_post_build_last)
-
-
-def _site_file_path(cache_dir: Path, uri: str) -> Path:
-    """Where a generated file of the site waits in the cache for MkDocs to copy it."""
-    return cache_dir / "site-files" / uri
-
-
-def _write_site_file(cache_dir: Path, uri: str, text: str) -> Path:
-    """``text`` in the cache folder, written whole or not at all."""
-    path = _site_file_path(cache_dir, uri)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, path)
-    return path
 
 
 def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:

@@ -8,6 +8,8 @@ nothing one build learned leaks into the next. Plain data: no MkDocs here.
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,22 @@ class BuildState:
     rendered: dict[str, str] = field(default_factory=dict)  # chapter HTML, for the one-page edition
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
     one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+    # Files this build makes for MkDocs to copy (the feed, the contents list);
+    # a folder of its own, removed when the build ends.
+    made_dir: Path | None = None
+
+    def made_file(self, uri: str) -> Path:
+        """Where the made file for site path ``uri`` is written."""
+        if self.made_dir is None:
+            self.made_dir = Path(tempfile.mkdtemp(prefix="graphic-novel-build-"))
+        path = self.made_dir / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def remove_made_files(self) -> None:
+        if self.made_dir is not None:
+            shutil.rmtree(self.made_dir, ignore_errors=True)
+            self.made_dir = None
 
     def stop_workers(self) -> None:
         """Close the drawing processes (after every build, serve included:
