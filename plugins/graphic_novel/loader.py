@@ -7,13 +7,14 @@ from typing import Any
 
 from . import markup
 from .errors import StoryError, StoryErrors
-from .model import CHAPTER_KINDS, Chapter, Citation, Panel, Reference, Story
+from .model import CHAPTER_KINDS, CastMember, Chapter, Citation, Panel, Reference, Story
 from .rules import (ART_EXTS, CHAPTER_EXT, FRONT_MATTER_OPEN_RE, FRONT_MATTER_RE, ONE_PAGE_STEM,
                     ONE_PAGE_TAKEN, is_id, url_ok)
 from .yamlio import LineDict, LineList, parse_yaml, read_text
 
 STORY_KEYS = {"title", "subtitle", "author", "cover", "notice"}
-PROMPTS_KEYS = {"style", "narrative_prompt", "panels"}
+PROMPTS_KEYS = {"style", "narrative_prompt", "cast", "panels"}
+CAST_KEYS = {"name", "description"}
 PANEL_KEYS = {"id", "title", "alt", "prompt"}
 REF_KEYS = {"id", "title", "url", "publisher", "date", "note"}
 DEFAULT_NOTICE = ("The scenes and dialogue are dramatised; the facts and figures "
@@ -190,7 +191,41 @@ def _panel_entry(col: _Collector, path: Path, entry: LineDict, index: int,
                  alt=alt or "", prompt=prompt or "", source=path, line=entry.line)
 
 
-def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Panel]]:
+def _cast_member(col: _Collector, path: Path, entry: object, index: int,
+                 line: int) -> CastMember | None:
+    if not isinstance(entry, LineDict):
+        col.error(path, f"cast entry {index} must be a mapping like `- name: ...` with "
+                        "`description: ...`.", line)
+        return None
+    _unknown_keys(col, path, entry, CAST_KEYS, f"cast entry {index}")
+    name = _field(col, path, entry, "name", True, f"cast entry {index}")
+    description = _field(col, path, entry, "description", True, f"cast entry {index}")
+    if not name or not description:
+        return None
+    return CastMember(name=" ".join(name.split()), description=description, line=entry.line)
+
+
+def _load_cast(col: _Collector, path: Path, data: LineDict) -> list[CastMember]:
+    """``cast:``: each character's name and fixed look, for the image prompts."""
+    entries = data.get("cast")
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        col.error(path, "`cast` must be a list of entries, each `- name: ...` with "
+                        "`description: ...`.", data.line_of("cast"))
+        return []
+    cast = []
+    for index, entry in enumerate(entries, start=1):
+        line = entries.line_of(index - 1) if isinstance(entries, LineList) \
+            else data.line_of("cast")
+        member = _cast_member(col, path, entry, index, line)
+        if member is not None:
+            cast.append(member)
+    return cast
+
+
+def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Panel],
+                                                         list[CastMember]]:
     path = root / "image_prompts.yaml"
     data = _load_yaml_file(col, path, optional=False)
     panels: dict[str, Panel] = {}
@@ -198,11 +233,12 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
         if path.exists() and not col.failed(path):
             col.error(path, "the file is empty; add `panels:` with one `- id: ...` entry per "
                             "panel (see README), or `panels: []` for a story without pictures.")
-        return "", "", panels
+        return "", "", panels, []
     if not isinstance(data, LineDict):
         col.error(path, "expected `style:`, `narrative_prompt:` and `panels:` at the top level.", 1)
-        return "", "", panels
+        return "", "", panels, []
     _unknown_keys(col, path, data, PROMPTS_KEYS, "image_prompts.yaml")
+    cast = _load_cast(col, path, data)
     style = _field(col, path, data, "style", False, "image_prompts.yaml") or ""
     narrative = _field(col, path, data, "narrative_prompt", False, "image_prompts.yaml") or ""
     entries = data.get("panels")
@@ -211,7 +247,7 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
     if not isinstance(entries, list):
         col.error(path, "`panels` must be a list of entries, each starting with `- id: ...`.",
                   data.line_of("panels"))
-        return style, narrative, panels
+        return style, narrative, panels, cast
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, LineDict):
             line = entries.line_of(index - 1) if isinstance(entries, LineList) \
@@ -222,7 +258,7 @@ def _load_prompts(col: _Collector, root: Path) -> tuple[str, str, dict[str, Pane
         panel = _panel_entry(col, path, entry, index, panels)
         if panel is not None:
             panels[panel.id] = panel
-    return style, narrative, panels
+    return style, narrative, panels, cast
 
 
 def _reference_entry(col: _Collector, path: Path, entry: LineDict, index: int,
@@ -492,7 +528,7 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
         raise StoryError(root, "the story folder does not exist; create it or set `story_dir` "
                                "in mkdocs.yml.")
     meta = _load_meta(col, root, default_title)
-    style, narrative, panels = _load_prompts(col, root)
+    style, narrative, panels, cast = _load_prompts(col, root)
     references = _load_references(col, root)
     art = _load_art(col, root)
     loaded = _load_chapters(col, root / "chapters")
@@ -518,7 +554,7 @@ def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
                  author=meta["author"], notice=meta["notice"], cover_id=cover_id, style=style,
                  narrative_prompt=narrative, panels=ordered, chapters=chapters,
                  references=references, art={k: v for k, v in art.items() if k in ordered},
-                 warnings=col.warnings)
+                 warnings=col.warnings, cast=cast)
 
 
 def _load_chapters(col: _Collector, chapter_dir: Path) -> list[Chapter]:

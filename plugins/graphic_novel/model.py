@@ -70,6 +70,14 @@ class Reference:
     line: int
 
 
+@dataclass(frozen=True)
+class CastMember:
+    """A character with a fixed look, from ``cast:`` in image_prompts.yaml."""
+    name: str
+    description: str
+    line: int = 0
+
+
 @dataclass
 class Story:
     root: Path
@@ -85,6 +93,7 @@ class Story:
     references: dict[str, Reference]
     art: dict[str, Path]  # panel id -> art file in story/art
     warnings: list[str] = field(default_factory=list)
+    cast: list[CastMember] = field(default_factory=list)  # image_prompts.yaml's cast sheet
 
     @property
     def cover(self) -> Panel | None:

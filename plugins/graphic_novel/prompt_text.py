@@ -130,11 +130,21 @@ def plain_text(markdown_text: str) -> str:
     return parser.text()
 
 
+def cast_in(story: Story, panel: Panel) -> list:
+    """The cast members ``panel`` names (in its prompt, title or alt text),
+    in the cast sheet's order."""
+    text = f"{panel.prompt}\n{panel.title}\n{panel.alt}"
+    return [m for m in story.cast
+            if re.search(r"(?<!\w)" + re.escape(m.name) + r"(?!\w)", text)]
+
+
 def image_prompt(story: Story, panel: Panel) -> str:
     """The text to give an image generator for ``panel``: the story's shared
-    style, then the panel's own prompt, both as plain text."""
-    parts = [plain_text(story.style), plain_text(panel.prompt)]
+    style, the fixed look of each cast member the panel names, then the
+    panel's own prompt, all as plain text."""
+    cast = "\n".join(f"{m.name}: {plain_text(m.description)}" for m in cast_in(story, panel))
+    parts = [plain_text(story.style), cast, plain_text(panel.prompt)]
     return "\n\n".join(p for p in parts if p)
 
 
-__all__ = ["plain_text", "image_prompt", "prompt_markdown"]
+__all__ = ["plain_text", "image_prompt", "cast_in", "prompt_markdown"]

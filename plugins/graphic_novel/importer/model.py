@@ -52,5 +52,6 @@ class ImportedStory:
     panels: list[ImportedPanel] = field(default_factory=list)  # story order, cover excluded
     references: list[ImportedReference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the author may want to fix
+    cast: list[tuple[str, str]] = field(default_factory=list)  # (name, fixed look)
     references_prompt: str = ""  # the request that produced the reference list
     prompts_found: int = 0  # prompt blocks read (panels', cover's, narrative)

@@ -9,6 +9,7 @@ from .. import markup
 from ..errors import StoryError
 from ..rules import plural
 from .chapters import build_chapters
+from .cast import cast_from_narrative
 from .context import Run
 from .describe import assign_alts
 from .model import ImportedStory
@@ -96,6 +97,7 @@ def _parse(text: Any, run: Run) -> ImportedStory:
         run.note(f"the answer has {len(run.narratives)} narrative prompts; they were joined "
                  "into one.")
     story.narrative_prompt = "\n\n".join(run.narratives)
+    story.cast = cast_from_narrative(story.narrative_prompt, run)
     assign_alts(([story.cover] if story.cover else []) + story.panels, run)
     for s in layout.sections:
         if s.role == "references":

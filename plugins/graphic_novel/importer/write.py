@@ -59,6 +59,8 @@ def _panel_entry(panel: ImportedPanel) -> dict[str, str]:
 
 def _prompts_yaml(story: ImportedStory) -> dict[str, Any]:
     prompts: dict[str, Any] = _with({}, narrative_prompt=story.narrative_prompt)
+    if story.cast:
+        prompts["cast"] = [{"name": name, "description": look} for name, look in story.cast]
     panels = ([story.cover] if story.cover is not None else []) + list(story.panels)
     prompts["panels"] = [_panel_entry(p) for p in panels]
     return prompts

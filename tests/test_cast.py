@@ -1,0 +1,73 @@
+"""The cast sheet: `cast:` in image_prompts.yaml gives each character a fixed
+look that every prompt naming them carries (prompts command, copy button)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from conftest import make_project
+
+from graphic_novel.cli import main
+from graphic_novel.errors import StoryError
+from graphic_novel.loader import load_story
+from graphic_novel.prompt_text import image_prompt
+
+CAST = """\
+cast:
+  - name: Ada
+    description: eleven, freckles, a red scarf and an oilskin coat.
+  - name: Old Tom
+    description: a white beard and a blue fisherman's jumper.
+"""
+
+
+def _with_cast(project) -> None:
+    path = project.story / "image_prompts.yaml"
+    project.write("story/image_prompts.yaml", CAST + path.read_text("utf-8"))
+
+
+def test_cast_members_named_in_a_panel_join_its_prompt(project):
+    _with_cast(project)
+    story = load_story(project.story)
+    assert [m.name for m in story.cast] == ["Ada", "Old Tom"]
+    panel = dataclasses.replace(next(iter(story.panels.values())),
+                                prompt="Ada rows past the breakwater; Adam waves.")  # not "Adam"
+    text = image_prompt(story, panel)
+    assert "Ada: eleven, freckles, a red scarf and an oilskin coat." in text
+    assert "Old Tom" not in text
+    assert text.endswith("Ada rows past the breakwater; Adam waves.")
+
+
+def test_prompts_command_and_copy_button_carry_the_cast(project, monkeypatch, capsys):
+    _with_cast(project)
+    story = load_story(project.story)
+    panel = next(p for p in story.panels.values() if p.id != story.cover_id)
+    path = project.story / "image_prompts.yaml"
+    first_words = panel.prompt.split("\n")[0][:30]
+    text = path.read_text("utf-8")
+    assert first_words in text
+    path.write_text(text.replace(first_words, "Old Tom mends a net. " + first_words, 1), "utf-8")
+    monkeypatch.chdir(project.root)
+    assert main(["prompts"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    row = next(r for r in rows if r["id"] == panel.id)
+    assert "Old Tom: a white beard and a blue fisherman's jumper." in row["prompt"]
+    assert all("Ada:" not in r["prompt"] for r in rows)
+    result = project.build()
+    assert result.ok, result.error + result.log
+    buttons = [b["data-clipboard-text"] for page in project.site.rglob("*.html")
+               for b in result.html(str(page.relative_to(project.site))).select("button.gn-copy")]
+    assert any("Old Tom: a white beard" in b for b in buttons)
+
+
+def test_a_cast_entry_without_a_description_is_named_with_its_line(tmp_path):
+    project = make_project(tmp_path)
+    path = project.story / "image_prompts.yaml"
+    path.write_text("cast:\n  - name: Ada\n" + path.read_text("utf-8"), "utf-8")
+    try:
+        load_story(project.story)
+    except StoryError as exc:
+        assert "image_prompts.yaml:2: cast entry 1 has no `description`" in str(exc)
+    else:
+        raise AssertionError("a cast entry without a description loaded")
