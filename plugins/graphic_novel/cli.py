@@ -66,6 +66,7 @@ def cmd_check(args) -> int:
         print(f"{plural(count, 'problem')} found in {story_dir}/", file=sys.stderr)
         return code
     problems = [f"warning: {w}" for w in story.warnings]
+    problems += [f"warning: {w}" for w in epub_problems(story, story_dir)]
     for pid, path in progress(sorted(story.art.items()), "checking art"):
         shown = path.relative_to(story_dir.parent) if path.is_relative_to(story_dir.parent) else path
         try:
@@ -80,6 +81,14 @@ def cmd_check(args) -> int:
     print(f"ok: {plural(len(story.chapters), 'chapter')}, {_art_counts(story)}, "
           f"{plural(len(story.references), 'reference')}")
     return 0
+
+
+def epub_problems(story: Story, story_dir: Path) -> list[str]:
+    """What the EPUB edition cannot carry (links and images it shows as text)."""
+    from .editions.epub import problems
+
+    base = story_dir.parent
+    return problems(story, lambda p: p.relative_to(base) if p.is_relative_to(base) else p)
 
 
 def _art_counts(story: Story) -> str:

@@ -37,6 +37,7 @@ class GraphicNovelConfig(Config):
     concurrency = c.Type(int, default=max(1, os.cpu_count() or 1))
     offline = c.Type(bool, default=True)  # the service worker (never under `mkdocs serve`)
     offline_whole_site_mb = c.Type(int, default=PRECACHE_BUDGET // 2**20)
+    epub = c.Type(bool, default=True)  # the EPUB 3 edition (editions/epub.py; not under serve)
 
 
 def settings_problem(settings: GraphicNovelConfig) -> str | None:

@@ -145,6 +145,9 @@ def atom_feed(ctx: Context) -> str:
     sub(feed, "link", rel="alternate", type="text/html",
         href=absolute(ctx, COVER_URI, page_url(COVER_URI, ctx.directory_urls)) or "./")
     sub(feed, "generator", "graphic-novel")
+    for path in ctx.editions:  # the EPUB, as a related download
+        sub(feed, "link", rel="related", type="application/epub+zip",
+            href=absolute(ctx, COVER_URI, path), title=f"{story.title} (EPUB)")
     for chapter in sorted(story.chapters, key=lambda c: (-c.updated, c.position)):
         entry = sub(feed, "entry")
         sub(entry, "title", chapter_heading(chapter.label, chapter.title))
