@@ -325,58 +325,35 @@ def cmd_import(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="graphic-novel",
-        description="Tools for graphic-novel story projects. Exit codes: 0 ok, 1 problems "
-                    "found (each listed as file:line: what to do), 2 bad command line.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _story_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--story-dir", default=None, metavar="DIR",
+                   help="the story folder (default: story_dir in ./mkdocs.yml, else story)")
 
-    def story_dir(p):
-        p.add_argument("--story-dir", default=None, metavar="DIR",
-                       help="the story folder (default: story_dir in ./mkdocs.yml, else story)")
 
-    def site_url_option(p):
-        p.add_argument("--site-url", metavar="URL",
-                       help="the address the site will be published at (share previews, "
-                            "feed and sitemap need it; the answer's links into a wider "
-                            "site are made absolute against it); can be set later in "
-                            "mkdocs.yml")
+def _site_url_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site-url", metavar="URL",
+                   help="the address the site will be published at (share previews, "
+                        "feed and sitemap need it; the answer's links into a wider "
+                        "site are made absolute against it); can be set later in "
+                        "mkdocs.yml")
 
+
+def _add_import(sub) -> None:
     p = sub.add_parser("import", help="turn a chat model's Markdown answer into story/",
                        description="Turn a chat model's long Markdown answer into a story "
                                    "folder: chapters, image_prompts.yaml, references.yaml, "
-                                   "story.yaml. Writes nothing if the answer cannot be read.")
+                                   "story.yaml (and mkdocs.yml where there is none). Writes "
+                                   "nothing if the answer cannot be read.")
     p.add_argument("answer", metavar="ANSWER.md", help="the Markdown file to import")
-    story_dir(p)
+    _story_dir_option(p)
     p.add_argument("--force", action="store_true",
                    help="replace an existing story as a whole (the old one is kept in a "
                         "backup folder beside it)")
-    site_url_option(p)
+    _site_url_option(p)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help="validate the story without building",
-                       description="Validate the story and its art. Exit 1 with every "
-                                   "problem listed, 0 with a one-line summary.")
-    story_dir(p)
-    p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("prompts", help="export every panel prompt for image generation",
-                       description="Every panel prompt with the shared style applied and the "
-                                   "file name its art should have.")
-    story_dir(p)
-    p.add_argument("--format", choices=("jsonl", "csv", "md"), default="jsonl",
-                   help="output format (default: jsonl)")
-    p.add_argument("--missing", action="store_true", help="only panels still without art")
-    p.set_defaults(func=cmd_prompts)
-
-    p = sub.add_parser("status", help="which panels have art, and art that matches nothing",
-                       description="A table of panels: art or placeholder, art size and "
-                                   "dimensions; art files that match no panel; counts.")
-    story_dir(p)
-    p.set_defaults(func=cmd_status)
-
+def _add_new(sub) -> None:
     p = sub.add_parser("new", help="start a new story project",
                        description="Create a story project (mkdocs.yml, story/ with a "
                                    "sample story, or the story imported from --from "
@@ -386,9 +363,42 @@ def build_parser() -> argparse.ArgumentParser:
                                    "unless given)")
     p.add_argument("--from", dest="answer", metavar="ANSWER.md",
                    help="import this chat-model answer as the project's story")
-    site_url_option(p)
+    _site_url_option(p)
     p.add_argument("--force", action="store_true", help="replace files that already exist")
     p.set_defaults(func=cmd_new)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graphic-novel",
+        description="Tools for graphic-novel story projects. Exit codes: 0 ok, 1 problems "
+                    "found (each listed as file:line: what to do), 2 bad command line.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_import(sub)
+
+    p = sub.add_parser("check", help="validate the story without building",
+                       description="Validate the story and its art. Exit 1 with every "
+                                   "problem listed, 0 with a one-line summary.")
+    _story_dir_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("prompts", help="export every panel prompt for image generation",
+                       description="Every panel prompt with the shared style and the looks "
+                                   "of the cast members it names applied, and the file name "
+                                   "its art should have.")
+    _story_dir_option(p)
+    p.add_argument("--format", choices=("jsonl", "csv", "md"), default="jsonl",
+                   help="output format (default: jsonl)")
+    p.add_argument("--missing", action="store_true", help="only panels still without art")
+    p.set_defaults(func=cmd_prompts)
+
+    p = sub.add_parser("status", help="which panels have art, and art that matches nothing",
+                       description="A table of panels: art or placeholder, art size and "
+                                   "dimensions; art files that match no panel; counts.")
+    _story_dir_option(p)
+    p.set_defaults(func=cmd_status)
+    _add_new(sub)
     return parser
 
 
