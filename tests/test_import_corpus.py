@@ -37,8 +37,9 @@ COUNTS_RE = re.compile(r"^Found (\d+) chapters?, (\d+) panels?, (\d+) prompts? a
                        r"(\d+) references? in ", re.M)
 
 
-def prompts_in(text: str) -> list[str]:
-    """Every prompt block's text as it should be kept (a leading label aside)."""
+def prompts_in(text: str) -> list[tuple[str, str]]:
+    """(summary, text as it should be kept, a leading label aside) of every
+    prompt block."""
     found = []
     for m in DETAILS_RE.finditer(text):
         summary = m.group("summary").strip().lower()
@@ -47,7 +48,7 @@ def prompts_in(text: str) -> list[str]:
         body = textwrap.dedent(m.group("body").strip("\n"))
         if "narrative" not in summary and "references" not in summary:
             body = LABEL_RE.sub("", body, count=1)
-        found.append(body.strip())
+        found.append((summary, body.strip()))
     return found
 
 
@@ -55,14 +56,15 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", straight(text))
 
 
-def site_text(site: Path) -> tuple[str, str]:
-    """(every copy button's text, every page's text), squashed."""
-    buttons, pages = [], []
+def site_text(site: Path) -> tuple[str, str, str]:
+    """(every copy button's text, every page's text, the text in code), squashed."""
+    buttons, pages, code = [], [], []
     for page in sorted(site.rglob("*.html")):
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         buttons += [b.get("data-clipboard-text", "") for b in soup.select("button.gn-copy")]
+        code += [c.get_text() for c in soup.select("article code")]
         pages.append(soup.get_text(" "))
-    return squash("\n".join(buttons)), squash("\n".join(pages))
+    return squash("\n".join(buttons)), squash("\n".join(pages)), squash("\n".join(code))
 
 
 def _import(name: str, tmp: Path, capsys) -> tuple[Path, str]:
@@ -93,11 +95,15 @@ def test_case_imports_builds_and_keeps_every_prompt(name, tmp_path, capsys):
     result = Project(root).build()
     assert result.ok, result.error + "\n" + result.log
     assert "WARNING" not in result.log, result.log
-    buttons, pages = site_text(root / "site_build")
-    for prompt in prompts_in((CORPUS / name).read_text("utf-8")):
-        # The copy button holds it as plain text; a folded prompt shows it rendered.
+    buttons, pages, code = site_text(root / "site_build")
+    for summary, prompt in prompts_in((CORPUS / name).read_text("utf-8")):
+        # A panel's or the narrative prompt is behind a copy button, as plain
+        # text; the references prompt is folded on a page, rendered.
+        hay = pages if "references" in summary else buttons
         wanted = (squash(plain_text(prompt)), squash(prompt))
-        assert any(w in hay for w in wanted for hay in (buttons, pages)), (name, prompt[:80])
+        assert any(w in hay for w in wanted), (name, prompt[:80])
+    for text in want.get("in_code", []):
+        assert squash(text) in code, (name, text)
     for text in want.get("on_site", []):
         assert squash(text) in pages, (name, text)
     for text in want.get("not_on_site", []):
