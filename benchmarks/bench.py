@@ -95,6 +95,9 @@ DRAW_SAMPLE = 20
 POLL_SECONDS = 0.025
 SUMMARY_RE = re.compile(r"graphic-novel: (\d+) panels, (\d+) with art, (\d+) placeholders "
                         r"\((\d+) made this build, (\d+) from cache\)")
+# The EPUB edition's line: its seconds when the build made it (editions/epub.py: publish).
+EPUB_RE = re.compile(r"EPUB edition: \S+, [\d.]+ [KM]B \((?:from cache|made this build in "
+                     r"(?P<seconds>[\d.]+) s)\)")
 
 # Targets (the issue's numbers).
 WARM_RATIO_MAX = 1.15
@@ -205,6 +208,7 @@ class BuildResult:
     cpu_s: float  # user + system, of the build and the children it reaped (the workers)
     drawn: int | None = None  # D from the plugin's summary line
     new_entries: int | None = None  # cache entries that appeared
+    epub_s: float | None = None  # seconds spent making the EPUB (0 when taken from the cache)
 
 
 def run_build(project: Path, strict: bool) -> BuildResult:
@@ -240,6 +244,9 @@ def run_build(project: Path, strict: bool) -> BuildResult:
     m = SUMMARY_RE.search(stderr + stdout)
     if m:
         result.drawn = int(m.group(4))
+    book = EPUB_RE.search(stderr + stdout)
+    if book:
+        result.epub_s = float(book.group("seconds") or 0)
     if cache.is_dir():
         result.new_entries = len([n for n in set(os.listdir(cache)) - before
                                   if not n.startswith(".")])
@@ -275,6 +282,7 @@ def summarise(results: list[BuildResult], plugin: bool) -> dict:
         out["redrawn"] = max(d for d in drawn if d is not None) \
             if any(d is not None for d in drawn) else None
         out["new_cache_entries_runs"] = [r.new_entries for r in results]
+        out["epub_s"] = stats([r.epub_s for r in results])
     return out
 
 
@@ -545,7 +553,19 @@ def report(data: dict) -> str:
     note = ("s = wall seconds, median (min-max); peak MB = the main build process's own peak "
             "RSS (plugin: the median of its worst build kind, named; workers: the cold build's "
             "drawing processes, each); ratios are of medians.")
-    return "\n".join([head, "", main, "", note, "", second, "", "Targets:", *lines])
+    return "\n".join([head, "", main, "", note, "", second, "", epub_costs(sizes), "",
+                      "Targets:", *lines])
+
+
+def epub_costs(sizes: dict[int, dict]) -> str:
+    """What the EPUB edition costs: seconds to make it cold, and warm (from the cache)."""
+    parts = []
+    for size, r in sizes.items():
+        cold, warm = r["cold"].get("epub_s", {}), r["warm"].get("epub_s", {})
+        if cold.get("median") is None:
+            continue
+        parts.append(f"{size} ch {_spread(cold)} s cold, {warm['median'] or 0:.2f} s warm")
+    return "EPUB edition: " + ("; ".join(parts) if parts else "not made (epub: false?)")
 
 
 def machine_facts() -> dict:

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, Project, make_project
+from graphic_novel.loader import load_story
 
 EPUB = "the-little-lighthouse.epub"
 OPF = "EPUB/content.opf"
@@ -73,7 +74,9 @@ def test_epubcheck_finds_nothing_in_the_default_storys_book(tmp_path):
     assert epubcheck_messages(books[0]) == []
     with zipfile.ZipFile(books[0]) as book:
         images = [n for n in book.namelist() if n.startswith("EPUB/images/")]
-        assert len(images) == 54  # the cover and 53 panels
+        story = load_story(proj.story)
+        shown = {story.cover_id, *(pid for c in story.chapters for pid in c.panel_ids)}
+        assert len(images) == len(shown) > 50  # the cover and every panel, once each
         assert all(n.endswith((".jpg", ".png")) for n in images)
         biggest = max(book.getinfo(n).file_size for n in images)
         assert biggest < 400_000  # e-reader sizes, not the 2-3 MB originals
@@ -268,3 +271,17 @@ def test_the_java_setup_script_is_what_make_test_runs():
     makefile = (ROOT / "Makefile").read_text()
     assert "tests/ensure-java.sh" in makefile
     assert (ROOT / "tests/ensure-java.sh").is_file()
+
+
+def test_a_draft_loaded_for_serve_is_left_out_of_the_book_and_its_key(project):
+    from graphic_novel.editions import epub
+    from graphic_novel.loader import load_story
+
+    before = load_story(project.story, include_drafts=True)
+    project.write("story/chapters/04-draft.md",
+                  "---\ntitle: Not Yet\ndraft: true\n---\n\nSecret words.\n")
+    story = load_story(project.story, include_drafts=True)
+    assert [c.slug for c in story.chapters][-1] == "04-draft"
+    assert "04-draft" not in [c.slug for c in epub.book_story(story).chapters]
+    cache = project.root / ".cache"
+    assert epub.plan(story, {}, cache).key == epub.plan(before, {}, cache).key

@@ -16,9 +16,9 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -230,25 +230,35 @@ def _metadata(book, story: Story, language: str, ident: str) -> None:
 
 def _add_pictures(book, story: Story, images: dict[str, ImageSet],
                   cache_dir: Path) -> dict[str, Picture]:
-    """Every panel the book shows, once each; the cover's picture is the book's cover."""
+    """Every panel the book shows, once each; the cover's picture is the book's cover.
+    Each picture is read from the cache only as the zip is written."""
+    shown = [images[pid] for pid in book_panels(story) if pid in images]
+    epub_images.convert_missing(cache_dir, shown)
+    pictures: dict[str, Picture] = {}
+    for images_of in shown:
+        pid, made = images_of.panel_id, epub_images.book_image(cache_dir, images_of)
+        href = f"{epub_text.IMAGE_FOLDER}/{made.name}"
+        book.add_item(_picture_item(pid, href, made, cover=pid == story.cover_id))
+        pictures[pid] = Picture(href, made.width, made.height)
+    if story.cover_id in pictures:
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
+    return pictures
+
+
+def _picture_item(pid: str, href: str, made: epub_images.BookImage, cover: bool):
+    """An ebooklib item whose bytes are read from ``made.path`` when it is
+    written, so the book never holds every picture in memory at once."""
     from ebooklib import epub
 
-    pictures: dict[str, Picture] = {}
-    shown = [pid for pid in book_panels(story) if pid in images]
-    # Decoding and encoding release the GIL: the conversions share the cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        made_all = list(pool.map(lambda pid: epub_images.book_image(cache_dir, images[pid]),
-                                 shown))
-    for pid, made in zip(shown, made_all):
-        href = f"{epub_text.IMAGE_FOLDER}/{made.name}"
-        data = made.path.read_bytes()
-        if pid == story.cover_id:
-            book.set_cover(href, data, create_page=False)
-        else:
-            book.add_item(epub.EpubImage(uid=f"img-{pid}", file_name=href,
-                                         media_type=made.media_type, content=data))
-        pictures[pid] = Picture(href, made.width, made.height)
-    return pictures
+    base = epub.EpubCover if cover else epub.EpubImage
+
+    class FileBacked(base):  # type: ignore[misc, valid-type]
+        def get_content(self, default=None):
+            return made.path.read_bytes()
+
+    item = FileBacked(uid="cover-img" if cover else f"img-{pid}", file_name=href)
+    item.media_type = made.media_type
+    return item
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -321,10 +331,11 @@ def publish(epub_plan: EpubPlan, images: dict[str, ImageSet], cache_dir: Path,
             site_dir: str | Path, cover_file: str) -> str:
     """Make the book if the cache lacks it, put it in the site and its size on
     the cover page (already written). Returns a line for the build log."""
-    was_ready = epub_plan.ready
+    was_ready, started = epub_plan.ready, time.perf_counter()
     size = copy_into_site(make(epub_plan, images, cache_dir), site_dir, epub_plan.file_name)
     cover = Path(site_dir) / cover_file
     if cover.is_file():
         cover.write_text(fill_size(cover.read_text("utf-8"), size), "utf-8")
-    return (f"EPUB edition: {epub_plan.file_name}, {human_size(size)} "
-            f"({'from cache' if was_ready else 'made this build'})")
+    how = "from cache" if was_ready else \
+        f"made this build in {time.perf_counter() - started:.2f} s"
+    return f"EPUB edition: {epub_plan.file_name}, {human_size(size)} ({how})"
