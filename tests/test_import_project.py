@@ -92,3 +92,21 @@ def test_import_reads_story_dir_from_mkdocs_yml(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["check"]) == 0
     assert "ok: 5 chapters" in capsys.readouterr().out
+
+
+def test_site_url_makes_links_into_the_wider_site_absolute(tmp_path, monkeypatch, capsys):
+    answer = Path(__file__).parent / "fixtures/import-corpus/18-wider-site-links.md"
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "p", "--from", str(answer),
+                 "--site-url", "https://example.org/stories/lenses/"]) == 0
+    out = capsys.readouterr().out
+    chapter = (tmp_path / "p/story/chapters/01-bending-light.md").read_text("utf-8")
+    assert "[lens simulation](https://example.org/sims/lens/)" in chapter
+    assert "[glossary](https://example.org/glossary/#refraction)" in chapter
+    assert "![Olli waving](https://example.org/img/mascot/owl-wave.png)" in chapter
+    assert ("note: " + str(answer) + ":12: the address '../../sims/lens/index.md' leads out "
+            "of the story; it is now 'https://example.org/sims/lens/'.") in out
+    assert 'site_url: "https://example.org/stories/lenses/"' in (
+        tmp_path / "p/mkdocs.yml").read_text("utf-8")
+    result = Project(tmp_path / "p").build()
+    assert result.ok, result.error + result.log

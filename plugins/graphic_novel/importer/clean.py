@@ -100,18 +100,24 @@ class TextCleaner:
             return m.group(0)
         what = "image" if m.group("bang") else "link"
         if self.run.site_url:
-            return f"{m.group('bang')}[{text}]({_absolute(url, self.run.site_url)})"
+            return f"{m.group('bang')}[{text}]({self._made_absolute(url, no)})"
         kept = f"its text, '{text}'" if text.strip() else "nothing"
         self.run.note(f"the {what} '{url}' leads out of the story; it was kept as {kept} "
                       "(give --site-url to keep it as a link).", no)
         return text if text.strip() else ""
+
+    def _made_absolute(self, url: str, no: int) -> str:
+        """The absolute address of ``url`` against --site-url (noted)."""
+        address = _absolute(url, self.run.site_url or "")
+        self.run.note(f"the address '{url}' leads out of the story; it is now '{address}'.", no)
+        return address
 
     def _img_tag(self, m: re.Match[str], no: int) -> str:
         url = m.group("url")
         if not _is_outside(url):
             return m.group(0)
         if self.run.site_url:
-            return m.group(0).replace(url, _absolute(url, self.run.site_url), 1)
+            return m.group(0).replace(url, self._made_absolute(url, no), 1)
         self.run.note(f"the image '{url}' is outside the story; it was left out (give "
                       "--site-url to keep it).", no)
         alt = _ALT_ATTR_RE.search(m.group(0))
@@ -120,7 +126,7 @@ class TextCleaner:
     def _iframe(self, m: re.Match[str], no: int) -> str:
         url = m.group("url")
         if _is_outside(url):
-            url = _absolute(url, self.run.site_url) if self.run.site_url else ""
+            url = self._made_absolute(url, no) if self.run.site_url else ""
         if url:
             self.run.note(f"an <iframe> was replaced by a link to what it showed ({url}): "
                           "the site does not embed other pages.", no)
