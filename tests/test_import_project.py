@@ -64,7 +64,8 @@ def test_new_from_an_answer_is_a_project_that_builds(tmp_path, monkeypatch, caps
     assert (root / "mkdocs.yml").is_file() and (root / "docs").is_dir()
     assert sorted(digest(root / "story")) == sorted(IMPORTED)  # no sample chapters beside it
     assert "Next: cd novel && mkdocs serve" in out
-    assert "site_name: \"The Beekeepers of Hollow Hill\"" in (root / "mkdocs.yml").read_text("utf-8")
+    mkdocs_yml = (root / "mkdocs.yml").read_text("utf-8")
+    assert 'site_name: "The Beekeepers of Hollow Hill"' in mkdocs_yml
     result = Project(root).build()
     assert result.ok, result.error + result.log
     assert main(["new", "novel", "--from", str(ANSWER)]) == 1  # refuses a second time

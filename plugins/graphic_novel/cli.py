@@ -264,7 +264,7 @@ def _story_dir_from_config(root: Path = Path(".")) -> Path:
 
     try:
         text = (root / "mkdocs.yml").read_text("utf-8")
-        config = yaml.load(text, Loader=_lenient_loader())  # noqa: S506 - safe subclass
+        config = yaml.load(text, Loader=_lenient_loader())  # a SafeLoader subclass
         for entry in config.get("plugins") or []:
             if isinstance(entry, dict) and isinstance(entry.get("graphic-novel"), dict):
                 value = entry["graphic-novel"].get("story_dir")

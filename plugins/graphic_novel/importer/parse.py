@@ -16,7 +16,8 @@ from .model import ImportedStory
 from .prompts import take_preamble
 from .read import fm_text, front_matter, normalize, tokenize
 from .references import add_references
-from .sections import Layout, headings_from_plain_text, assign_kinds, section_level, split_sections, story_title
+from .sections import (Layout, assign_kinds, headings_from_plain_text, section_level,
+                       split_sections, story_title)
 
 
 def parse_answer(text: str, source: str, site_url: str | None = None) -> ImportedStory:

@@ -21,8 +21,8 @@ _IMAGE_START_RE = re.compile(
     r"^ {0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*(?P<src><[^>\n]*>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _DETAILS_OPEN_RE = re.compile(r"^\s*<details\b[^>]*>(?P<rest>.*)$", re.I)
 # A summary closed by </summary>, or (a slip models make) by a second <summary>.
-_SUMMARY_RE = re.compile(r"^\s*<summary\b[^>]*>(?P<summary>.*?)(?P<close></summary\s*>|<summary\s*>)"
-                         r"(?P<after>.*)$", re.I)
+_SUMMARY_RE = re.compile(r"^\s*<summary\b[^>]*>(?P<summary>.*?)"
+                         r"(?P<close></summary\s*>|<summary\s*>)(?P<after>.*)$", re.I)
 # A fence at any indentation: inside a <details> block, a list or a box a
 # fence is often indented by more than CommonMark's three spaces at the top.
 _FENCE_RE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
