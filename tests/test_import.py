@@ -490,6 +490,13 @@ def test_write_files_stays_inside_the_story_folder(tmp_path):
     (b"Just a paragraph of text, no headings at all.\n\nAnother one.\n", "no Markdown headings"),
     (b"# A Title Only\n\nSome words.\n\n## References\n\n- [a](https://example.org)\n",
      "no chapter sections"),
+    # A folder of stories' own index page: a grid of cards, one per story.
+    (b'# Our Stories\n\n<div class="grid cards" markdown>\n\n'
+     b"- **[The Keeper](keeper/index.md)**\n\n    ![](keeper/cover.png)\n\n    A brave girl.\n\n"
+     b"- **[Lens Makers](lens-makers/index.md)**\n\n    Glass, patience.\n\n"
+     b"- **[Ice Bridge](ice-bridge/)**\n\n</div>\n\n## More soon\n\nMaybe.\n",
+     "this is a list of 3 stories, not a story (it links to keeper/index.md, "
+     "lens-makers/index.md ...)"),
 ])
 def test_unusable_input_is_one_story_error_and_writes_nothing(tmp_path, content, expected):
     src = tmp_path / "answer.md"

@@ -3,6 +3,7 @@ references. The rules each phase follows are in SHAPES.md beside this file."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import markup
@@ -80,11 +81,27 @@ def _fold_references_prompt(story: ImportedStory, run: Run) -> None:
     run.note(f"the references prompt was kept, folded, at the end of '{last.title}'.")
 
 
+_STORY_LINK_RE = re.compile(r"\]\(\s*<?(?P<slug>[\w.-]+)/(?:index\.md)?\s*>?\)")
+
+
+def _refuse_story_index(text: str, source: str) -> None:
+    """A hand-kept page of cards linking to several stories (``keeper/index.md``
+    ...) is not a story: StoryError naming the first story to import instead."""
+    if re.search(r"<details\b", text, re.I):
+        return
+    slugs = list(dict.fromkeys(m.group("slug") for m in _STORY_LINK_RE.finditer(text)))
+    if len(slugs) >= 2:
+        raise StoryError(source, f"this is a list of {len(slugs)} stories, not a story (it "
+                                 f"links to {slugs[0]}/index.md, {slugs[1]}/index.md ...); "
+                                 "import each story's own index.md instead.", 1)
+
+
 def _parse(text: Any, run: Run) -> ImportedStory:
     source = run.source
     text = normalize(text, source)
     if not text.strip():
         raise StoryError(source, "the file is empty; nothing to import.", 1)
+    _refuse_story_index(text, source)
     fm, layout, prompts = _layout(text, run)
     chapters = layout.chapters
     assign_kinds(chapters)
