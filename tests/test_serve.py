@@ -178,8 +178,13 @@ def test_a_mistake_found_while_drawing_turns_the_served_pages_into_the_error_pag
 
     monkeypatch.setattr(images.Renderer, "finish", finish)
     config = load_config(str(project.root / "mkdocs.yml"))
+    # MkDocs keeps a plugin that has on_startup for the whole process: say
+    # "build" again afterwards, or every later in-process build acts as serve.
     config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_startup(command="build", dirty=False)
     for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html",
                  "references/index.html"):
         html = (project.site / page).read_text("utf-8")
