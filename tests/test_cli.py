@@ -295,3 +295,28 @@ def test_prompts_are_given_as_plain_text(markdown_text, plain):
     from graphic_novel.prompt_text import plain_text
 
     assert plain_text(markdown_text) == plain
+
+
+def test_a_new_projects_makefile_runs_its_commands_without_the_banner(tmp_path):
+    """`make check`, `make test` and `make status` in a project `new` made, with no venv
+    activated and nothing on PATH but the system: the Makefile names the Python that made
+    the project, and the end-of-life banner MkDocs and Material print is off."""
+    target = tmp_path / "novel"
+    assert main(["new", str(target), "--title", "Made"]) == 0
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for goal in ("check", "test", "status"):
+        proc = subprocess.run(["make", "-s", goal], cwd=target, env=env, capture_output=True,
+                              text=True, timeout=300)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, (goal, out)
+        assert "end of life" not in out and "MkDocs 2" not in out, (goal, out)
+    assert (target / "site_build" / "index.html").is_file()  # make test built the site
+    assert "make serve" in (target / "README.md").read_text("utf-8")
+
+
+def test_import_keeps_an_authors_own_makefile(tmp_path):
+    answer = Path(__file__).parent / "fixtures" / "import" / "shape_a.md"
+    (tmp_path / "Makefile").write_text("all:\n\techo mine\n", "utf-8")
+    assert main(["import", str(answer), "--story-dir", str(tmp_path / "story")]) == 0
+    assert (tmp_path / "Makefile").read_text("utf-8") == "all:\n\techo mine\n"
+    assert (tmp_path / "mkdocs.yml").is_file()

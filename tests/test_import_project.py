@@ -63,7 +63,7 @@ def test_new_from_an_answer_is_a_project_that_builds(tmp_path, monkeypatch, caps
     root = tmp_path / "novel"
     assert (root / "mkdocs.yml").is_file() and (root / "docs").is_dir()
     assert sorted(digest(root / "story")) == sorted(IMPORTED)  # no sample chapters beside it
-    assert "Next: cd novel && mkdocs serve" in out
+    assert "Next: cd novel && make serve" in out
     mkdocs_yml = (root / "mkdocs.yml").read_text("utf-8")
     assert 'site_name: "The Beekeepers of Hollow Hill"' in mkdocs_yml
     result = Project(root).build()

@@ -233,7 +233,7 @@ def cmd_new(args) -> int:
         return _fail(exc)
     for path in written:
         print(f"created {path}")
-    print(f"\nNext: cd {root} && mkdocs serve")
+    print(f"\nNext: cd {root} && make serve   (or: mkdocs serve)")
     return 0
 
 
@@ -254,7 +254,7 @@ def _new_from_answer(args, root: Path, site_url: str | None) -> int:
     except StoryError as exc:
         return _fail(exc)
     _report_import(story, done, root / "story")
-    print(f"\nNext: cd {root} && mkdocs serve")
+    print(f"\nNext: cd {root} && make serve   (or: mkdocs serve)")
     return 0
 
 
@@ -316,7 +316,8 @@ def cmd_import(args) -> int:
         project = {}
         if not (root / "mkdocs.yml").exists():
             project = {root / k: v for k, v in
-                       support_files(story.title, site_url, story_dir.name).items()}
+                       support_files(story.title, site_url, story_dir.name).items()
+                       if not (root / k).exists()}  # an author's own Makefile or README stays
         done = importer.install(importer.render_files(story), story_dir, args.force, project)
     except StoryError as exc:
         return _fail(exc)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .project_makefile import makefile
+
 # The theme every story site uses: `new` projects and the benchmark's plugin
 # and plain-Material sites alike (the benchmark compares like with like).
 THEME_YML = """\
@@ -157,11 +159,12 @@ README = """\
 
 A graphic novel built with graphic-novel.
 
-- Preview: `mkdocs serve`, then open http://127.0.0.1:8000
-- Build: `mkdocs build --strict` (the site goes to `site_build/`)
-- Check the story: `graphic-novel check`
+- Preview: `make serve` (or `mkdocs serve`), then open http://127.0.0.1:8000
+- Before publishing: `make test` (the story checked, then a strict build)
+- Build: `make build` (the site goes to `site_build/`)
+- Check the story: `make check` (or `graphic-novel check`)
 - Prompts for your image tool: `graphic-novel prompts --format md --missing`
-- Which panels still need art: `graphic-novel status`
+- Which panels still need art: `make status`
 
 Chapters are in `story/chapters/`, one prompt per panel in
 `story/image_prompts.yaml`, sources in `story/references.yaml`. Drop finished
@@ -185,6 +188,7 @@ def support_files(title: str, site_url: str | None = None,
         "docs/.gitkeep": "",
         ".gitignore": GITIGNORE,
         "README.md": README.format(title=title),
+        "Makefile": makefile(),
     }
 
 
