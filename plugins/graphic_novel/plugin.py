@@ -40,7 +40,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         self.theme_colour = offline.DEFAULT_THEME_COLOUR  # Material's primary (on_config)
         self._nav_generated = False  # mkdocs.yml names no nav: the story's, every build
         self.state: BuildState | None = None  # this build's; None between builds
-        self.epub: epub.EpubPlan | None = None  # this build's EPUB, when it makes one
 
     # Defining on_startup keeps this object across serve rebuilds; each build
     # still gets a fresh BuildState.
@@ -65,7 +64,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self._end_build()  # a build that never reached its end leaves nothing behind
-        self.epub = None
         if not self.config.enabled:
             return
         if not config.site_url and not self.serving:  # serve sets its own address
@@ -96,8 +94,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         except StoryError as exc:
             return self._stop(config, str(exc), error_page.lines_of(exc))
         if self.config.epub and not self.serving:  # planned while the chapters have their text
-            self.epub = epub.plan(story, state.images, state.cache_dir,
-                                  config.theme.get("language") or "en", config.site_url)
+            state.epub = epub.plan(story, state.images, state.cache_dir,
+                                   config.theme.get("language") or "en", config.site_url)
 
     def _stop(self, config, message: str, problems: list[str]) -> None:
         """A mistake in the story: the build stops with ``message``, or under
@@ -142,7 +140,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return files
         ctx = state.ctx = pages.Context(state.story, state.images, config.use_directory_urls,
                                         config.site_url)
-        ctx.editions = (self.epub.file_name,) if self.epub else ()
+        ctx.editions = (state.epub.file_name,) if state.epub else ()
         state.makers = pages.page_makers(ctx)
         for uri in state.makers:
             # The one-page edition is linked from the cover, not a step of the paging.
@@ -318,8 +316,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             state.stop_workers()
             state.pending = {}
         img.copy_into_site(state.cache_dir, state.images, config.site_dir)
-        if self.epub is not None:
-            log.info(epub.publish(self.epub, state.images, state.cache_dir, config.site_dir,
+        if state.epub is not None:
+            log.info(epub.publish(state.epub, state.images, state.cache_dir, config.site_dir,
                                   pages.page_file(pages.COVER_URI, config.use_directory_urls)))
         if state.one_page is not None:
             pages.write_one_page(state.story, *state.one_page, state.rendered)

@@ -13,12 +13,15 @@ import tempfile
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import images as img
 from .model import Story
 from .pages import Context
 from .rules import plural
+
+if TYPE_CHECKING:
+    from .editions.epub import EpubPlan
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildState:
     rendered: dict[str, str] = field(default_factory=dict)  # chapter HTML, for the one-page edition
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
     one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+    epub: EpubPlan | None = None  # this build's EPUB, when it makes one (editions/epub.py)
     # Files this build makes for MkDocs to copy (the feed, the contents list);
     # a folder of its own, removed when the build ends.
     made_dir: Path | None = None
