@@ -7,7 +7,6 @@ import dataclasses
 import json
 
 from conftest import make_project
-
 from graphic_novel.cli import main
 from graphic_novel.errors import StoryError
 from graphic_novel.loader import load_story

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from PIL import Image
@@ -225,7 +224,8 @@ def _variant_sizes(project, image: Image.Image, name: str):
 
 def test_art_variants_at_800_and_1600_with_thumb(project):
     grey = Image.effect_mandelbrot((3000, 2000), (-2.2, -1.2, 1.0, 1.2), 200)
-    photo = Image.merge("RGB", [grey, grey.rotate(180), grey.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+    photo = Image.merge("RGB", [grey, grey.rotate(180),
+                                grey.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
     sizes, original = _variant_sizes(project, photo, "02-lens.png")
     assert sizes["full"][0] == (1600, 1067) and sizes["full"][2] == "WEBP"
     assert sizes["mid"][0] == (800, 534) and sizes["mid"][2] == "WEBP"
@@ -281,7 +281,8 @@ def test_import_command_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("markdown_text, plain", [
-    ("A **bold** and *quiet* [harbour](https://example.org) `scene`.", "A bold and quiet harbour scene."),
+    ("A **bold** and *quiet* [harbour](https://example.org) `scene`.",
+     "A bold and quiet harbour scene."),
     ("Use `a<b` here", "Use a<b here"),
     ("Code:\n\n    if a < b:\n        go()", "Code:\n\nif a < b:\n    go()"),
     ("- one\n\n- two", "- one\n- two"),

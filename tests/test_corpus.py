@@ -41,9 +41,9 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from PIL import Image
@@ -53,8 +53,6 @@ from graphic_novel import cli
 from graphic_novel.errors import StoryError
 from graphic_novel.loader import load_story
 from graphic_novel.placeholder import draw_placeholder
-
-
 
 # --------------------------------------------------------------------------- building blocks
 

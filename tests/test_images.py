@@ -35,7 +35,7 @@ def test_placeholder_size_is_configurable():
 
 
 def test_any_script_draws_without_crashing():
-    for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",  # noqa: E501 (wide characters)
+    for text in ["東京の夜、ラマが走る", "שלום עולם مرحبا", "e\u0301\u0301 combining", "🦙🚀✨ emoji",
                  "x" * 500, ""]:
         img = draw_placeholder("p", "7.2", text, text * 3)
         assert img.size == (1600, 900)

@@ -2,8 +2,8 @@
 
 The fixtures in tests/fixtures/import/ are made-up answers covering every
 variation listed in plugins/graphic_novel/importer/SHAPES.md. Each is
-imported into a fresh project and built for real (strict); the built HTML must hold every prompt word for
-word, every paragraph, table, list and heading in order, and every reference.
+imported into a fresh project and built for real (strict); the built HTML must
+hold every prompt word for word, every paragraph, table, list and heading in order, and every reference.
 What the HTML must contain is worked out here from the fixture text with a
 deliberately simple reader of its own, not with the importer's code.
 """
@@ -21,13 +21,18 @@ import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import Project, make_project, straight
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import Project, make_project, straight
 from graphic_novel.errors import StoryError
-from graphic_novel.importer import (ImportedStory, import_file, parse_answer, render_files,
-                                    write_files)
+from graphic_novel.importer import (
+    ImportedStory,
+    import_file,
+    parse_answer,
+    render_files,
+    write_files,
+)
 from graphic_novel.loader import FRONT_MATTER_RE, load_story
 from graphic_novel.prompt_text import plain_text
 
@@ -225,7 +230,8 @@ def test_cover_and_narrative_prompts_are_on_the_cover_page(imported):
     soup = result.html("index.html")
     narrative = soup.select_one("details#narrative-prompt button.gn-copy")
     wanted = [v for k, v in found.items() if "Narrative" in k]
-    assert (narrative["data-clipboard-text"] if narrative else None) == (wanted[0] if wanted else None)
+    shown = narrative["data-clipboard-text"] if narrative else None
+    assert shown == (wanted[0] if wanted else None)
     cover = soup.select_one("details#prompt-cover button.gn-copy")
     wanted = [v for k, v in found.items() if "Cover" in k]
     assert (cover["data-clipboard-text"].endswith(plain_text(wanted[0])) if cover else None) \
@@ -469,7 +475,7 @@ def test_one_existing_file_blocks_everything(tmp_path):
     (story_dir / "chapters").mkdir(parents=True)
     clash = story_dir / "chapters/03-out-along-the-line.md"
     clash.write_text("mine", "utf-8")
-    with pytest.raises(StoryError, match="already holds a story.*1 file, 1 chapter.*--force"):
+    with pytest.raises(StoryError, match=r"already holds a story.*1 file, 1 chapter.*--force"):
         import_file(FIXTURES / "shape_b.md", story_dir, force=False)
     assert digest(story_dir) == {"chapters/03-out-along-the-line.md":
                                  hashlib.sha256(b"mine").hexdigest()}
@@ -515,7 +521,7 @@ def test_unusable_input_is_one_story_error_and_writes_nothing(tmp_path, content,
 
 
 def test_missing_input_file(tmp_path):
-    with pytest.raises(StoryError, match="nope.md: cannot read the file"):
+    with pytest.raises(StoryError, match=r"nope\.md: cannot read the file"):
         import_file(tmp_path / "nope.md", tmp_path / "story", force=False)
     assert not (tmp_path / "story").exists()
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import Project, straight
 
+from conftest import Project, straight
 from graphic_novel.cli import main
 from graphic_novel.prompt_text import plain_text
 

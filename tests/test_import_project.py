@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 from conftest import Project
-
 from graphic_novel.cli import main
 
 ROOT = Path(__file__).parent.parent

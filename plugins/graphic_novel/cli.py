@@ -10,8 +10,9 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 from . import __version__
 from .atomic import write_all
@@ -67,8 +68,9 @@ def cmd_check(args) -> int:
         return code
     problems = [f"warning: {w}" for w in story.warnings]
     problems += [f"warning: {w}" for w in epub_problems(story, story_dir)]
-    for pid, path in progress(sorted(story.art.items()), "checking art"):
-        shown = path.relative_to(story_dir.parent) if path.is_relative_to(story_dir.parent) else path
+    for _, path in progress(sorted(story.art.items()), "checking art"):
+        inside = path.is_relative_to(story_dir.parent)
+        shown = path.relative_to(story_dir.parent) if inside else path
         try:
             art_size(path, str(shown))  # the very check the build makes
         except StoryError as exc:
@@ -166,7 +168,7 @@ def cmd_prompts(args) -> int:
     return 0
 
 
-def _human(size: int) -> str:
+def _human(size: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
@@ -202,7 +204,7 @@ def cmd_status(args) -> int:
     except StoryError as exc:
         return _fail(exc)
     where = {pid: ch for ch in story.chapters for pid in ch.panel_ids}
-    rows = [("panel", "chapter", "image", "size", "dimensions")]
+    rows: list[tuple[str, ...]] = [("panel", "chapter", "image", "size", "dimensions")]
     for panel in progress(list(story.panels.values()), "reading art"):
         chapter = where.get(panel.id)
         rows.append(_art_row(panel.id, chapter.label if chapter else "cover",

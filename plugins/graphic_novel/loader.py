@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from . import markup
 from .errors import StoryError, StoryErrors
 from .model import CHAPTER_KINDS, CastMember, Chapter, Citation, Panel, Reference, Story
-from .rules import (ART_EXTS, CHAPTER_EXT, FRONT_MATTER_OPEN_RE, FRONT_MATTER_RE, ONE_PAGE_STEM,
-                    ONE_PAGE_TAKEN, is_id, url_ok)
+from .rules import (
+    ART_EXTS,
+    CHAPTER_EXT,
+    FRONT_MATTER_OPEN_RE,
+    FRONT_MATTER_RE,
+    ONE_PAGE_STEM,
+    ONE_PAGE_TAKEN,
+    is_id,
+    url_ok,
+)
 from .yamlio import LineDict, LineList, parse_yaml, read_text
 
 STORY_KEYS = {"title", "subtitle", "author", "cover", "notice"}
@@ -156,7 +165,7 @@ def _check_id(col: _Collector, path: Path, value: str, line: int, what: str) -> 
 def _load_meta(col: _Collector, root: Path, default_title: str) -> dict:
     path = root / "story.yaml"
     data = _load_yaml_file(col, path, optional=True)
-    meta = {"title": default_title, "subtitle": "", "author": "", "cover": None,
+    meta: dict[str, Any] = {"title": default_title, "subtitle": "", "author": "", "cover": None,
             "notice": DEFAULT_NOTICE}
     if data is None:
         return meta
@@ -514,10 +523,8 @@ def load_story(root: str | Path, *, include_drafts: bool = False,
         # Files are read with their own messages above; this is for the rest
         # (a folder that may not be listed, a file that vanished mid-read).
         where = Path(exc.filename) if exc.filename else root
-        try:
+        with contextlib.suppress(ValueError):
             where = where.relative_to(root.parent)
-        except ValueError:
-            pass
         raise StoryError(where, f"cannot read this ({exc.strerror or exc.__class__.__name__}); "
                                 "check that it exists and that you may read it.") from None
 
@@ -698,4 +705,4 @@ def unmatched_art(root: Path, story: Story) -> list[Path]:
                   and not p.name.startswith("."))
 
 
-__all__ = ["load_story", "unmatched_art", "DEFAULT_NOTICE"]
+__all__ = ["DEFAULT_NOTICE", "load_story", "unmatched_art"]

@@ -10,12 +10,20 @@ import functools
 import hashlib
 import math
 import unicodedata
+from typing import Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from .lettering import (FONT_FILE, NO_FONT, SHIPPED, _covers, _fallbacks, _font_for,
-                        _prepare, _shipped)
-
+from .lettering import (
+    FONT_FILE,
+    NO_FONT,
+    SHIPPED,
+    _covers,
+    _fallbacks,
+    _font_for,
+    _prepare,
+    _shipped,
+)
 
 # Bright palettes: background top, background bottom, burst, caption box.
 PALETTES = [
@@ -159,7 +167,8 @@ class _Face:
         # Runs of several fonts go left to right: inside each, right-to-left
         # words still read right to left, but spaces and punctuation follow
         # the line. A line of one font finds its own direction.
-        self.ltr = {"direction": "ltr"} if self.main.layout_engine == ImageFont.Layout.RAQM else {}
+        raqm = self.main.layout_engine == ImageFont.Layout.RAQM
+        self.ltr: dict[str, Any] = {"direction": "ltr"} if raqm else {}
         self._lengths: dict[str, float] = {}  # word -> its width
 
     @staticmethod
@@ -178,7 +187,7 @@ class _Face:
             length = self.main.getlength(text)
         else:
             runs = _runs(text)
-            direction = self.ltr if len(runs) > 1 else {}
+            direction: dict[str, Any] = self.ltr if len(runs) > 1 else {}
             length = sum(_font(key, self.size).getlength(run, **direction) for key, run in runs)
         if " " not in text:
             if len(self._lengths) >= WORDS_KEPT:
@@ -190,7 +199,7 @@ class _Face:
              anchor: str = "ls", **kwargs) -> None:
         """Draw at ``xy``; anchor as Pillow's: l/m/r, then a (ascender), m or s (baseline)."""
         x, y = xy
-        horizontal, vertical = anchor
+        horizontal, vertical = anchor[0], anchor[1]
         if vertical == "a":
             y += self.ascent
         elif vertical == "m":
@@ -283,7 +292,8 @@ def _palette(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> list[in
     for wash in range(4):  # none, dot, ray, ray and dot
         for level in range(LEVELS):
             t = (level + 0.5) / LEVELS
-            colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+            r, g, b = (round(a + (z - a) * t) for a, z in zip(top, bottom))
+            colour = (r, g, b)
             if wash & 2:
                 colour = _wash(colour, RAY_WASH)
             if wash & 1:

@@ -147,4 +147,4 @@ def image_prompt(story: Story, panel: Panel) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-__all__ = ["plain_text", "image_prompt", "cast_in", "prompt_markdown"]
+__all__ = ["cast_in", "image_prompt", "plain_text", "prompt_markdown"]

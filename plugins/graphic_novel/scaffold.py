@@ -60,7 +60,8 @@ plugins:
 MKDOCS_YML = "site_name: {title}\n{site_url}site_dir: site_build\ndocs_dir: docs\n\n" + \
     THEME_YML.replace("{", "{{").replace("}", "}}") + "\n" + PLUGINS_YML
 NO_SITE_URL_YET = ("# site_url: https://example.org/story/  # where the site is published: share "
-                   "previews,\n#   the feed and sitemap.xml need it (graphic-novel new --site-url)\n")
+                   "previews,\n#   the feed and sitemap.xml need it "
+                   "(graphic-novel new --site-url)\n")
 
 
 def site_url_line(url: str | None) -> str:

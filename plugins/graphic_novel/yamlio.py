@@ -52,10 +52,10 @@ class _Lines:
                 raise StoryError(self.source, f"the YAML is nested more than {MAX_DEPTH} levels "
                                               "deep here (through aliases); flatten it.",
                                  self._line(node))
-            return super().construct_object(node, deep=deep)
+            return super().construct_object(node, deep=deep)  # type: ignore[misc]
         except (StoryError, yaml.YAMLError):
             raise
-        except Exception as exc:  # noqa: BLE001 - `!!timestamp` alone raises AttributeError
+        except Exception as exc:
             # A value YAML's own constructors choke on: `!!int x`, `!!timestamp 2023-13-45`...
             reason = str(exc).split("\n")[0][:80] or exc.__class__.__name__
             raise StoryError(self.source, f"this value cannot be read ({reason}); put it in "
@@ -94,7 +94,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         # as written: `yes:` stays "yes", `~:` stays "~"
         key = _whole_characters(loader, key_node, key_node.value)
         if key in out:
-            raise StoryError(loader.source, f"the key '{key}' appears twice in one entry; keep one.",
+            raise StoryError(loader.source,
+                             f"the key '{key}' appears twice in one entry; keep one.",
                              key_node.start_mark.line + 1 + loader.line_offset)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = key_node.start_mark.line + 1 + loader.line_offset
@@ -163,7 +164,7 @@ for _cls in (_Loader, _CLoader):
     }
 
 _BRACKETS_RE = re.compile(r"[\[\]{}]")
-_DEEP_INDENT_RE = re.compile(r"^[ \t?:-]{%d}" % (MAX_DEPTH // 2), re.MULTILINE)
+_DEEP_INDENT_RE = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH // 2}}}", re.MULTILINE)
 
 
 def _shallow(text: str) -> bool:
@@ -235,7 +236,7 @@ def _parse_fast(text: str, source: Path | str, line_offset: int) -> Any:
         fast.source = str(source)
         fast.line_offset = line_offset
         return fast.get_single_data()
-    except Exception:  # noqa: BLE001 - any mistake: the Python parser explains it
+    except Exception:
         return _FAILED
     finally:
         fast.dispose()
@@ -281,7 +282,8 @@ def parse_yaml(text: str, source: Path | str, line_offset: int = 0) -> Any:
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, source, line_offset) from None
     except yaml.YAMLError as exc:
-        raise StoryError(source, f"YAML error ({_one_line(exc)}); fix the YAML syntax.") from None
+        raise StoryError(source,
+                         f"YAML error ({_one_line(str(exc))}); fix the YAML syntax.") from None
     except RecursionError:
         raise StoryError(source, "the YAML is nested too deeply to read; flatten it.") from None
     finally:

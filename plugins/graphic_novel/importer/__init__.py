@@ -25,14 +25,25 @@ from pathlib import Path
 
 from ..rules import plural
 from ..yamlio import read_text
-from .model import ImportedChapter, ImportedPanel, ImportedReference, ImportedStory
 from .install import Installed, install
+from .model import ImportedChapter, ImportedPanel, ImportedReference, ImportedStory
 from .parse import parse_answer
 from .write import render_files, write_files
 
-__all__ = ["ImportedPanel", "ImportedChapter", "ImportedReference", "ImportedStory",
-           "Installed", "parse_answer", "render_files", "write_files", "import_file",
-           "read_answer", "install", "counts_line"]
+__all__ = [
+    "ImportedChapter",
+    "ImportedPanel",
+    "ImportedReference",
+    "ImportedStory",
+    "Installed",
+    "counts_line",
+    "import_file",
+    "install",
+    "parse_answer",
+    "read_answer",
+    "render_files",
+    "write_files",
+]
 
 
 def read_answer(path: Path, site_url: str | None = None) -> ImportedStory:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from .. import markup
 from .context import Run
-from .read import fence_closes, fence_opened
 from .describe import summary
 from .model import ImportedChapter, ImportedStory
 from .prompts import BodyWithPanels
+from .read import fence_closes, fence_opened
 from .sections import Section
 from .text import slug
 

@@ -109,4 +109,4 @@ def install(files: dict[str, str], story_dir: Path, force: bool,
     return Installed(write_all(targets + extra, force=False))
 
 
-__all__ = ["Installed", "install", "replace_story", "refuse_replacing", "backup_path"]
+__all__ = ["Installed", "backup_path", "install", "refuse_replacing", "replace_story"]

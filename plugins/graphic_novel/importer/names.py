@@ -16,7 +16,7 @@ _NUMBERED_STEM_RE = re.compile(r"^(?P<pre>\D*?)(?P<num>\d+)(?P<post>\D*)$")
 def name_pattern(stems: list[str]) -> tuple[str, int, str] | None:
     """(prefix, digits, suffix) most of the answer's numbered image names
     share ("panel-", 2, ""), or None when they share none."""
-    shapes = Counter()
+    shapes: Counter[tuple[str, int, str]] = Counter()
     for stem in stems:
         m = _NUMBERED_STEM_RE.match(stem)
         if m:
@@ -45,5 +45,5 @@ def guess_image(number: int, stems: list[str], answer_dir: Path) -> tuple[str, s
             found = _on_disk(answer_dir, number) == stem
             return stem, ("the file beside the answer" if found
                           else "the other images' names")
-    stem = _on_disk(answer_dir, number)
-    return (stem, "the file beside the answer") if stem else None
+    on_disk = _on_disk(answer_dir, number)
+    return (on_disk, "the file beside the answer") if on_disk else None

@@ -9,16 +9,22 @@ from typing import Any
 from .. import markup
 from ..errors import StoryError
 from ..rules import plural
-from .chapters import build_chapters
 from .cast import cast_from_narrative
+from .chapters import build_chapters
 from .context import Run
 from .describe import assign_alts
 from .model import ImportedStory
 from .prompts import take_preamble
 from .read import fm_text, front_matter, normalize, tokenize
 from .references import add_references
-from .sections import (Layout, assign_kinds, headings_from_plain_text, section_level,
-                       split_sections, story_title)
+from .sections import (
+    Layout,
+    assign_kinds,
+    headings_from_plain_text,
+    section_level,
+    split_sections,
+    story_title,
+)
 
 
 def parse_answer(text: str, source: str, site_url: str | None = None) -> ImportedStory:

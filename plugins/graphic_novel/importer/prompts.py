@@ -5,8 +5,8 @@ part before the first section."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .. import markup
 from ..rules import ART_EXTS, is_id
@@ -86,7 +86,7 @@ def _cover_panel(found: _Preamble, title: str, run: Run) -> ImportedPanel | None
     run.used.add(cid)
     alt = plain(image.alt) if image is not None else ""
     prompt = block.content if block is not None else ""
-    line = (image or block).line  # type: ignore[union-attr] - one of them is set
+    line = (image or block).line  # type: ignore[union-attr]  # one of them is set
     if not prompt:
         prompt = alt or f"Cover image for {title}."
         run.note(f"the cover image has no prompt; write one for '{cid}' in image_prompts.yaml.",

@@ -73,7 +73,7 @@ def front_matter(text: str, notes: list[str], source: str) -> tuple[dict, str, i
         return {}, text, 1
     try:
         data = yaml.safe_load(m.group(1) or "")
-    except Exception:  # noqa: BLE001 - any YAML failure: read it line by line instead
+    except Exception:
         data = _lenient_front_matter(m.group(1) or "")
         notes.append(f"{source}:1: the front matter is not valid YAML (an unquoted ':' in a "
                      "value?); each 'key: value' line was read as written, up to the line's "

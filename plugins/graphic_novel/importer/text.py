@@ -115,7 +115,7 @@ def dedent(lines: list[str]) -> list[str]:
                for line in lines if line.strip()]
     if not indents:
         return lines
-    common = os.path.commonprefix(indents)
+    common = os.path.commonprefix(indents)  # noqa: RUF071 (indents are strings of spaces)
     if not common:
         return lines
     return [line[len(common):] if line.startswith(common) else line.lstrip(" \t")

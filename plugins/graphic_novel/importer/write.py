@@ -32,7 +32,7 @@ def dump(data: Any) -> str:
     try:
         if yaml.safe_load(text) == data:
             return text
-    except Exception:  # noqa: BLE001 - any failure to read back means: use the safe form
+    except Exception:
         pass
     # Fully double-quoted, every unusual character escaped: always reads back.
     text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False, default_style='"',
