@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 import markdown as md
 import nh3
-from lxml import etree
-from lxml import html as lxml_html
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
@@ -159,6 +157,10 @@ def book_links(fragment: str, files: dict[str, str]) -> str:
     text; an image (never a panel: those are ours) becomes its alt text."""
     if "<a" not in fragment and "<img" not in fragment:
         return fragment
+    # lxml (5 MB) is loaded only when a book is made, not by every build.
+    from lxml import etree
+    from lxml import html as lxml_html
+
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     for img in list(root.iter("img")):
         _replace_with_text(img, img.get("alt") or "")
