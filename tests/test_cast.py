@@ -70,3 +70,32 @@ def test_a_cast_entry_without_a_description_is_named_with_its_line(tmp_path):
         assert "image_prompts.yaml:2: cast entry 1 has no `description`" in str(exc)
     else:
         raise AssertionError("a cast entry without a description loaded")
+
+
+def test_a_placeholder_shows_the_panels_prompt_then_the_cast_it_names(project, monkeypatch):
+    """Placeholders are drawn from what the image model will see of the panel: its own
+    prompt first (the balloon shows the start), then the look of each cast member named."""
+    from graphic_novel import images
+
+    _with_cast(project)
+    story = load_story(project.story)
+    panel = next(p for p in story.panels.values() if p.id != story.cover_id)
+    path = project.story / "image_prompts.yaml"
+    first_words = panel.prompt.split("\n")[0][:30]
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(first_words, "Ada mends a net. " + first_words, 1), "utf-8")
+    drawn = {}
+    make_job = images.make_job
+
+    def recording(panel, *args, **kwargs):
+        job = make_job(panel, *args, **kwargs)
+        drawn[job.panel_id] = job.prompt
+        return job
+
+    monkeypatch.setattr(images, "make_job", recording)
+    result = project.build()
+    assert result.ok, result.error + result.log
+    assert drawn[panel.id].startswith("Ada mends a net. ")
+    assert drawn[panel.id].endswith("Ada: eleven, freckles, a red scarf and an oilskin coat.")
+    others = [prompt for pid, prompt in drawn.items() if pid != panel.id]
+    assert others and all("Ada:" not in p and "Old Tom:" not in p for p in others)

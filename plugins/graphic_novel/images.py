@@ -361,11 +361,12 @@ def site_path(images: ImageSet, rendition: Rendition) -> str:
 
 
 def make_job(panel, art: Path | None, art_shown: str | None, width: int, height: int,
-             fmt: str) -> ImageJob:
-    """The job for one model Panel: art hashed once and its header checked."""
+             fmt: str, prompt: str | None = None) -> ImageJob:
+    """The job for one model Panel: art hashed once and its header checked. ``prompt``
+    is what a placeholder shows (default: the panel's own prompt)."""
     size = art_size(art, art_shown or str(art)) if art else None  # refuse junk before hashing
     return ImageJob(panel_id=panel.id, label=panel.label, title=panel.title,
-                    prompt=panel.prompt, art_path=str(art) if art else None,
+                    prompt=panel.prompt if prompt is None else prompt, art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
                     width=width, height=height, fmt=fmt, mid_width=min(800, width),
                     art_size=size)

@@ -17,7 +17,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import deferred_scripts, error_page, lightbox, offline, pages, site_assets, slots, social
+from . import (deferred_scripts, error_page, lightbox, offline, pages, prompt_text, site_assets,
+               slots, social)
 from .editions import epub
 from . import config as settings
 from . import images as img
@@ -124,7 +125,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             art = story.art.get(panel.id)
             shown = str(art.relative_to(state.story_dir.parent)) if art else None
             jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
-                                     self.config.panel_height, self.config.image_format))
+                                     self.config.panel_height, self.config.image_format,
+                                     prompt_text.placeholder_prompt(story, panel)))
         state.images, state.pending = state.renderer.start(jobs)
 
     # ------------------------------------------------------------------ files

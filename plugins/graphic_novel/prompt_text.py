@@ -147,4 +147,12 @@ def image_prompt(story: Story, panel: Panel) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-__all__ = ["cast_in", "image_prompt", "plain_text", "prompt_markdown"]
+def placeholder_prompt(story: Story, panel: Panel) -> str:
+    """What a placeholder's balloon says: the panel's own prompt first (the shared style
+    is the same on every panel, so it is left out), then the fixed look of each cast member
+    the panel names, as the image model will be given it."""
+    cast = [f"{m.name}: {m.description}" for m in cast_in(story, panel)]
+    return "\n\n".join([panel.prompt, *cast]) if cast else panel.prompt
+
+
+__all__ = ["cast_in", "image_prompt", "placeholder_prompt", "plain_text", "prompt_markdown"]
