@@ -161,7 +161,7 @@ UNCLOSED_QUOTE = "YAML syntax error (found unexpected end of stream): a quoted t
 ID_RULE = "is not allowed; use letters, digits, '-' and '_' only (no spaces, dots or " \
           "slashes), at most 100 characters."
 TEXT_HINT = "write plain text (in quotes if it starts with [ or { or is yes/no)."
-NOT_IMAGE = "the art file cannot be read as an image"
+NOT_IMAGE = "the art file cannot be read as an image (it is damaged, cut short or not a picture)"
 OUTSIDE = "is a link to a place outside story/; copy the file into story/ instead."
 
 CASES = [
@@ -525,21 +525,21 @@ CASES = [
          "story/art: this folder is a link to a place outside story/; move the art into "
          "story/art/ instead.", kind="art"),
     Case("art-corrupt", art("02-lens.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 10),
-         f"story/art/02-lens.png: {NOT_IMAGE} (OSError); export it again as PNG, JPEG or WebP.",
+         f"story/art/02-lens.png: {NOT_IMAGE}; export it again as PNG, JPEG or WebP.",
          kind="art"),
     Case("art-not-an-image", art("02-lens.png", b"<html>not a picture</html>\n"),
-         f"story/art/02-lens.png: {NOT_IMAGE} (UnidentifiedImageError); export it again as PNG, "
+         f"story/art/02-lens.png: {NOT_IMAGE}; export it again as PNG, "
          "JPEG or WebP.", kind="art"),
     Case("art-empty-file", art("02-lens.jpg", b""),
-         f"story/art/02-lens.jpg: {NOT_IMAGE} (UnidentifiedImageError)", kind="art"),
+         f"story/art/02-lens.jpg: {NOT_IMAGE}", kind="art"),
     Case("art-truncated-png", art("02-lens.png", half(PNG)),
-         f"story/art/02-lens.png: {NOT_IMAGE} (OSError)", kind="art"),
+         f"story/art/02-lens.png: {NOT_IMAGE}", kind="art"),
     Case("art-truncated-jpeg", art("02-lens.jpg", half(JPEG)),
-         f"story/art/02-lens.jpg: {NOT_IMAGE} (OSError)", kind="art"),
+         f"story/art/02-lens.jpg: {NOT_IMAGE}", kind="art"),
     Case("art-truncated-webp", art("02-lens.webp", half(WEBP)),
-         f"story/art/02-lens.webp: {NOT_IMAGE} (OSError)", kind="art"),
+         f"story/art/02-lens.webp: {NOT_IMAGE}", kind="art"),
     Case("art-bad-checksum", art("02-lens.png", flip_byte(PNG, 200)),
-         f"story/art/02-lens.png: {NOT_IMAGE} (OSError)", kind="art"),
+         f"story/art/02-lens.png: {NOT_IMAGE}", kind="art"),
     Case("art-decompression-bomb", art("02-lens.png", png_header(100_000, 100_000)),
          "story/art/02-lens.png: the image is too large to process safely; scale it below 64 "
          "megapixels.", kind="art"),

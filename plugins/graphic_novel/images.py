@@ -205,6 +205,10 @@ def _few_colours(img: Image.Image) -> bool:
     return small.getcolors(4096) is not None
 
 
+ART_UNREADABLE = ("the art file cannot be read as an image (it is damaged, cut short or not "
+                  "a picture)")
+
+
 def art_size(path: Path, shown: str) -> tuple[int, int]:
     """Upright size of an art file from its header; refuses junk and bombs early.
 
@@ -239,9 +243,11 @@ def art_size(path: Path, shown: str) -> tuple[int, int]:
         raise
     except (Image.DecompressionBombError, MemoryError):
         raise StoryError(shown, f"the image is {too_large}") from None
-    except Exception as exc:  # noqa: BLE001 - any decoder failure: the same problem to the author
-        raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
-                                "); export it again as PNG, JPEG or WebP.") from None
+    except Exception:  # noqa: BLE001 - any decoder failure: the same problem to the author
+        # Which error Pillow raises for a damaged file varies with its plugins and the damage;
+        # the author needs the same advice for all of them, not a Python class name.
+        raise StoryError(shown, f"{ART_UNREADABLE}; export it again as PNG, JPEG or WebP.") \
+            from None
     if not isinstance(orientation, int):
         orientation = 1
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
@@ -268,8 +274,10 @@ def _open_art(job: ImageJob) -> Image.Image:
         raise StoryError(shown, "the image is too large to process safely; scale it below 64 "
                                 "megapixels.") from None
     except Exception as exc:  # noqa: BLE001 - runs in a worker: only StoryError may leave
-        raise StoryError(shown, f"the art file cannot be read as an image ({exc.__class__.__name__}"
-                                "); export it again as PNG, JPEG or WebP.") from None
+        # Which error Pillow raises for a damaged file varies with its plugins and the damage;
+        # the author needs the same advice for all of them, not a Python class name.
+        raise StoryError(shown, f"{ART_UNREADABLE}; export it again as PNG, JPEG or WebP.") \
+            from None
 
 
 def _resize(img: Image.Image, size: tuple[int, int],
