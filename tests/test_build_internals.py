@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
 from graphic_novel import pages, yamlio
@@ -275,6 +276,6 @@ def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project,
 
     project.write("story/story.yaml", "title: [unclosed\n")
     config = load_config(str(project.root / "mkdocs.yml"))
-    with pytest.raises(Exception):  # the YAML message is logged; MkDocs aborts
+    with pytest.raises(Abort):  # the YAML message is logged; MkDocs aborts
         build(config)
     assert config.plugins["graphic-novel"].state is None

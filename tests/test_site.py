@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
-from graphic_novel import slots
 from PIL import Image
+
+from graphic_novel import slots
 
 
 def chapter_paths():
@@ -28,7 +30,7 @@ def test_pages_exist_in_story_order_with_nav(built_mini):
 def test_footer_pages_turn_cover_to_references(built_mini):
     _, result = built_mini
     order = ["index.html", *chapter_paths(), "references/index.html"]
-    for here, there in zip(order, order[1:]):
+    for here, there in itertools.pairwise(order):
         soup = result.html(here)
         nxt = soup.select_one("a.md-footer__link--next")
         assert nxt is not None, here

@@ -168,11 +168,13 @@ def _encode(img: Image.Image, fmt: str, palette: Image.Image | None = None) -> b
     lossless. Share previews are baseline JPEG: crawlers gain nothing from
     progressive, which takes five times as long to encode.
     """
-    from PIL import Image
     # Registers the WebP encoder: without it, the first save in every worker
     # runs Image.init(), which imports all of Pillow's 45 format plugins
     # (126 M instructions, 15-20 ms a worker, every cold build).
-    from PIL import WebPImagePlugin  # noqa: F401
+    from PIL import (
+        Image,
+        WebPImagePlugin,  # noqa: F401
+    )
     buf = io.BytesIO()
     if fmt == "jpg":
         img.save(buf, "JPEG", quality=82)
@@ -243,7 +245,7 @@ def art_size(path: Path, shown: str) -> tuple[int, int]:
         raise
     except (Image.DecompressionBombError, MemoryError):
         raise StoryError(shown, f"the image is {too_large}") from None
-    except Exception:  # noqa: BLE001 - any decoder failure: the same problem to the author
+    except Exception:
         # Which error Pillow raises for a damaged file varies with its plugins and the damage;
         # the author needs the same advice for all of them, not a Python class name.
         raise StoryError(shown, f"{ART_UNREADABLE}; export it again as PNG, JPEG or WebP.") \
@@ -262,10 +264,12 @@ def _open_art(job: ImageJob) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            assert job.art_path is not None  # only jobs with art are opened
             with Image.open(job.art_path) as probe:
                 probe.load()
                 img = ImageOps.exif_transpose(probe)
-                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                clear = img.mode == "P" and "transparency" in img.info
+                if img.mode in ("RGBA", "LA", "PA") or clear:
                     rgba = img.convert("RGBA")
                     img = Image.new("RGB", rgba.size, "white")
                     img.paste(rgba, mask=rgba.getchannel("A"))
@@ -273,7 +277,7 @@ def _open_art(job: ImageJob) -> Image.Image:
     except (Image.DecompressionBombError, MemoryError):
         raise StoryError(shown, "the image is too large to process safely; scale it below 64 "
                                 "megapixels.") from None
-    except Exception as exc:  # noqa: BLE001 - runs in a worker: only StoryError may leave
+    except Exception:
         # Which error Pillow raises for a damaged file varies with its plugins and the damage;
         # the author needs the same advice for all of them, not a Python class name.
         raise StoryError(shown, f"{ART_UNREADABLE}; export it again as PNG, JPEG or WebP.") \
@@ -345,7 +349,7 @@ def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
         records = json.loads((entry / "entry.json").read_text())
         # Names and file names repeat in every entry: one string each, not
         # thousands (0.6 MB at 1,000 panels).
-        renditions = tuple(Rendition(**{k: sys.intern(v) if isinstance(v, str) else v
+        renditions = tuple(Rendition(**{k: sys.intern(v) if isinstance(v, str) else v  # type: ignore[arg-type]
                                         for k, v in r.items()}) for r in records)
         if not renditions:
             return None
@@ -374,7 +378,8 @@ def make_job(panel, art: Path | None, art_shown: str | None, width: int, height:
     is what a placeholder shows (default: the panel's own prompt)."""
     size = art_size(art, art_shown or str(art)) if art else None  # refuse junk before hashing
     return ImageJob(panel_id=panel.id, label=panel.label, title=panel.title,
-                    prompt=panel.prompt if prompt is None else prompt, art_path=str(art) if art else None,
+                    prompt=panel.prompt if prompt is None else prompt,
+                    art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
                     width=width, height=height, fmt=fmt, mid_width=min(800, width),
                     art_size=size)
@@ -440,8 +445,8 @@ def check_cache_dir(cache_dir: str | Path) -> None:
     path = Path(cache_dir)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".write-test.", delete=True)
-        probe.close()
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test.", delete=True):
+            pass
     except OSError as exc:
         raise StoryError(path, cache_write_problem(exc)) from None
 
@@ -503,7 +508,7 @@ class Renderer:
         from concurrent.futures.process import BrokenProcessPool
 
         errors: list[StoryError] = []
-        for pid, future in pending.items():
+        for future in pending.values():
             try:
                 future.result()
             except StoryError as exc:

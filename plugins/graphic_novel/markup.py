@@ -11,8 +11,8 @@ the syntax itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from .rules import FENCE_RE, IMAGE_EXTS, fence_closes
 from .rules import ID_RE as ID_RE  # re-exported: callers test ids as markup.ID_RE
@@ -133,9 +133,9 @@ def transform(
                 if texts is None:
                     texts = _link_texts(line)
                 inside = any(a <= cm.start() and cm.end() <= b for a, b in texts)
-                use = CiteUse(ids, bad, number, inside)
-                cites.append(use)
-                replaced = on_cite(use) if on_cite else None
+                cite = CiteUse(ids, bad, number, inside)
+                cites.append(cite)
+                replaced = on_cite(cite) if on_cite else None
                 if replaced is not None:
                     pieces.append(line[last:cm.start()])
                     pieces.append(replaced)

@@ -13,19 +13,18 @@ import math
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
-
 
 import nh3
 from markupsafe import Markup
 
 from . import markup, slots
-from .prompt_text import image_prompt, prompt_markdown
-from .images import ImageSet, site_path
 from .errors import StoryError
+from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
+from .prompt_text import image_prompt, prompt_markdown
 from .rules import CHAPTER_EXT, ONE_PAGE_STEM, chapter_heading, plural
 
 COVER_URI = "index.md"
@@ -390,6 +389,7 @@ def chapter_body(ctx: Context, chapter: Chapter, page_uri: str) -> str:
     last_line = [-2]
 
     def on_panel(use: markup.PanelUse) -> str:
+        assert use.panel_id is not None  # markup reports only uses that name a panel
         panel = story.panels[use.panel_id]
         after_the_last = use.line == last_line[0] + 1
         last_line[0] = use.line
@@ -593,7 +593,7 @@ def contents_json(ctx: Context) -> str:
     """Every page of the story in reading order, for the Contents menu
     (fetched once when a reader opens it: a 1,000-chapter list on every page
     would double its weight). URLs are relative to the site root."""
-    entries = [{"label": "Cover", "title": ctx.story.title,
+    entries: list[dict[str, str | bool]] = [{"label": "Cover", "title": ctx.story.title,
                 "url": page_url(COVER_URI, ctx.directory_urls)}]
     entries += [{"label": c.label, "title": bare_title(c),
                  "url": page_url(c.src_uri, ctx.directory_urls),
@@ -641,6 +641,13 @@ _HASH_RE = re.compile(r'href="#([^"]+)"')
 _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
 
 
+def _prefixed_ids(body: str, prefix: str) -> str:
+    """``body`` with every id, label target and in-page link prefixed (ids repeat across
+    chapters in the one-page edition)."""
+    body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
+    return _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
+
+
 def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> Iterator[str]:
     """The one-page edition, piece by piece: its own HTML, and each chapter's
     rendered body where its slot is (so a caller can write it without ever
@@ -662,9 +669,8 @@ def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> It
                 yield f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
             continue
         body = body.split(BODY_MARK, 1)[1].split(BODY_END, 1)[0]
-        prefix = chapter.slug + "--"
-        body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
-        body = _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
+        assert chapter is not None  # a body is only rendered for a chapter
+        body = _prefixed_ids(body, chapter.slug + "--")
         body = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
         if not first:
             body = body.replace('fetchpriority="high"', 'loading="lazy"')
@@ -871,4 +877,4 @@ def page_makers(ctx: Context) -> dict[str, Callable[[], str]]:
     return makers
 
 
-__all__ = ["Context", "page_makers", "nav", "page_url", "relative", "render_markdown"]
+__all__ = ["Context", "nav", "page_makers", "page_url", "relative", "render_markdown"]

@@ -17,12 +17,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import (deferred_scripts, error_page, lightbox, offline, pages, prompt_text, site_assets,
-               slots, social)
-from .editions import epub
 from . import config as settings
+from . import (
+    deferred_scripts,
+    error_page,
+    lightbox,
+    offline,
+    pages,
+    prompt_text,
+    site_assets,
+    slots,
+    social,
+)
 from . import images as img
 from .config import GraphicNovelConfig
+from .editions import epub
 from .errors import StoryError
 from .loader import load_story
 from .rules import ONE_PAGE_TAKEN, plural
@@ -30,7 +39,7 @@ from .state import BuildState, panel_summary, unlettered_notes
 
 log = get_plugin_logger("graphic-novel")
 
-__all__ = ["GraphicNovelPlugin", "GraphicNovelConfig"]
+__all__ = ["GraphicNovelConfig", "GraphicNovelPlugin"]
 
 
 class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
@@ -101,7 +110,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def _stop(self, config, message: str, problems: list[str]) -> None:
         """A mistake in the story: the build stops with ``message``, or under
         `mkdocs serve` goes on to show ``problems`` in the browser (on_files)."""
-        state = self.state
+        state = self.live
         state.stop_workers()
         if not self.serving:
             self.state = None
@@ -117,7 +126,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         """Plan every panel (art headers and the cache folder are checked here,
         before MkDocs cleans site_dir, so a problem leaves the last good site in
         place); drawing runs on worker processes while MkDocs renders pages."""
-        story = state.story
+        story = state.loaded
         img.check_cache_dir(state.cache_dir)
         state.renderer = img.Renderer(state.cache_dir, workers=self.config.concurrency)
         jobs = []
@@ -140,7 +149,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 self._add(files, File.generated(config, uri, content=error_page.page_markdown(
                     state.error)))
             return files
-        ctx = state.ctx = pages.Context(state.story, state.images, config.use_directory_urls,
+        ctx = state.ctx = pages.Context(state.loaded, state.images, config.use_directory_urls,
                                         config.site_url)
         ctx.editions = (state.epub.file_name,) if state.epub else ()
         state.makers = pages.page_makers(ctx)
@@ -174,6 +183,13 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             files.remove(existing)
         files.append(file)
 
+    @property
+    def live(self) -> BuildState:
+        """This build's state, in events that run only once on_pre_build has made it."""
+        if self.state is None:
+            raise RuntimeError("graphic-novel: a build event ran before on_pre_build")
+        return self.state
+
     def ours(self, page) -> bool:
         """Whether ``page`` is one this plugin generated, in this build."""
         return (self.state is not None and page.file.generated_by is not None
@@ -183,7 +199,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     @event_priority(100)  # before other plugins look at the page
     def on_pre_page(self, page, *, config, files):
-        make = self.state.makers.get(page.file.src_uri) if self.ours(page) else None
+        make = self.live.makers.get(page.file.src_uri) if self.ours(page) else None
         if make is not None:
             page.file.content_string = make()  # MkDocs reads it next (Page.read_source)
         return page
@@ -192,7 +208,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if not self.ours(page):
             return html
-        state = self.state
+        state = self.live
         if state.ctx is not None:
             html = state.ctx.blocks.fill(html)
         html = pages.sanitize_page(html)
@@ -214,7 +230,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def _hide_meta(self, page) -> None:
         if page.meta:
             page.title = page.title  # keep what it is now (nav title, else meta title)
-            self.state.metas[page.file.src_uri] = page.meta
+            self.live.metas[page.file.src_uri] = page.meta
             page.meta = {}
 
     def on_env(self, env, *, config, files):
@@ -230,8 +246,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     @event_priority(100)  # before the search plugin reads `search: exclude`
     def on_page_context(self, context, *, page, config, nav):
-        if self.ours(page) and page.file.src_uri in self.state.metas:
-            page.meta = self.state.metas[page.file.src_uri]
+        if self.ours(page) and page.file.src_uri in self.live.metas:
+            page.meta = self.live.metas[page.file.src_uri]
         return context
 
     @event_priority(-100)  # after every other plugin: glightbox reads the meta too
@@ -265,7 +281,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def _offline_tags(self, uri: str) -> str:
         """The manifest link, and where the service worker is (graphic-novel.js registers
         it; with no such tag it unregisters a worker left from a real build)."""
-        ctx = self.state.ctx
+        ctx = self.live.ctx
+        assert ctx is not None, "on_post_page returns early without a context"
         tags = [f'<link rel="manifest" href="{ctx.link(uri, offline.MANIFEST_PATH)}">',
                 f'<meta name="theme-color" content="{self.theme_colour}">']
         if self.config.offline and not self.serving:
@@ -308,6 +325,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if state is None or state.story is None:
             return
         try:
+            assert state.renderer is not None  # started in on_pre_build with the story
             state.renderer.finish(state.pending)
         except StoryError as exc:
             if not self.serving:
@@ -334,7 +352,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         now): every story page becomes the error page."""
         log.error(f"{exc}\n(shown in the browser until it is fixed)")
         page = error_page.standalone_html(error_page.lines_of(exc))
-        for uri in [*pages.reading_order(state.story), pages.ONE_PAGE_URI]:
+        for uri in [*pages.reading_order(state.loaded), pages.ONE_PAGE_URI]:
             dest = Path(config.site_dir) / pages.page_file(uri, config.use_directory_urls)
             if dest.is_file():
                 dest.write_text(page, "utf-8")
@@ -352,7 +370,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             self._end_build()
 
     def _write_offline_files(self, state: BuildState, config) -> None:
-        site, story = Path(config.site_dir), state.story
+        site, story = Path(config.site_dir), state.loaded
         icons = _copy_app_icons(state, site)
         manifest = offline.web_manifest(story.title, story.subtitle or config.site_description
                                         or story.title, self.theme_colour, icons)
@@ -377,7 +395,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
 def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:
     """Icons cut from the cover panel (else the first panel); none without panels."""
-    story = state.story
+    story = state.loaded
     pid = story.cover_id or next(iter(story.panels), None)
     if pid is None or pid not in state.images:
         return []

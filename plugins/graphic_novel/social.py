@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .images import site_path
 from .model import Chapter
+from .pages import COVER_URI, FEED_PATH, ONE_PAGE_URI, REFERENCES_URI, Context, esc, page_url
 from .rules import chapter_heading
-from .pages import (COVER_URI, FEED_PATH, ONE_PAGE_URI, REFERENCES_URI, Context, esc,
-                    page_url)
 
 ATOM = "http://www.w3.org/2005/Atom"
 NO_SITE_URL = ("no site_url in mkdocs.yml: share previews carry no picture or page address, "
@@ -65,7 +64,7 @@ def head_tags(ctx: Context, src_uri: str | None, site_name: str) -> str:
             ("og:description", description), ("twitter:title", title),
             ("twitter:description", description)]
     if ctx.site_url:
-        meta.append(("og:url", absolute(ctx, from_uri, page_url(src_uri, ctx.directory_urls))))
+        meta.append(("og:url", absolute(ctx, from_uri, page_url(from_uri, ctx.directory_urls))))
     if ctx.site_url and panel_id and panel_id in ctx.images:  # a relative og:image is void
         images = ctx.images[panel_id]
         social = images.get("social")
@@ -107,7 +106,7 @@ def a11y_fixes(html_page: str) -> str:
 
 
 def _stamp(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).replace(microsecond=0).isoformat() \
+    return datetime.fromtimestamp(ts, UTC).replace(microsecond=0).isoformat() \
         .replace("+00:00", "Z")
 
 

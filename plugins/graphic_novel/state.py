@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from . import images as img
 from .model import Story
@@ -42,6 +43,13 @@ class BuildState:
     rendered: dict[str, str] = field(default_factory=dict)  # chapter HTML, for the one-page edition
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
     one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+
+    @property
+    def loaded(self) -> Story:
+        """The story, in the steps that run only once it has loaded without error."""
+        if self.story is None:
+            raise RuntimeError("graphic-novel: the story is used before it has loaded")
+        return self.story
     epub: EpubPlan | None = None  # this build's EPUB, when it makes one (editions/epub.py)
     # Files this build makes for MkDocs to copy (the feed, the contents list);
     # a folder of its own, removed when the build ends.
