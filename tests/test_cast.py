@@ -26,6 +26,18 @@ def _with_cast(project) -> None:
     project.write("story/image_prompts.yaml", CAST + path.read_text("utf-8"))
 
 
+def _name_in_first_panel(project, words: str):
+    """Puts ``words`` at the start of the first story panel's prompt; returns the panel."""
+    story = load_story(project.story)
+    panel = next(p for p in story.panels.values() if p.id != story.cover_id)
+    path = project.story / "image_prompts.yaml"
+    first_words = panel.prompt.split("\n")[0][:30]
+    text = path.read_text("utf-8")
+    assert first_words in text
+    path.write_text(text.replace(first_words, words + first_words, 1), "utf-8")
+    return panel
+
+
 def test_cast_members_named_in_a_panel_join_its_prompt(project):
     _with_cast(project)
     story = load_story(project.story)
@@ -40,13 +52,7 @@ def test_cast_members_named_in_a_panel_join_its_prompt(project):
 
 def test_prompts_command_and_copy_button_carry_the_cast(project, monkeypatch, capsys):
     _with_cast(project)
-    story = load_story(project.story)
-    panel = next(p for p in story.panels.values() if p.id != story.cover_id)
-    path = project.story / "image_prompts.yaml"
-    first_words = panel.prompt.split("\n")[0][:30]
-    text = path.read_text("utf-8")
-    assert first_words in text
-    path.write_text(text.replace(first_words, "Old Tom mends a net. " + first_words, 1), "utf-8")
+    panel = _name_in_first_panel(project, "Old Tom mends a net. ")
     monkeypatch.chdir(project.root)
     assert main(["prompts"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -78,12 +84,7 @@ def test_a_placeholder_shows_the_panels_prompt_then_the_cast_it_names(project, m
     from graphic_novel import images
 
     _with_cast(project)
-    story = load_story(project.story)
-    panel = next(p for p in story.panels.values() if p.id != story.cover_id)
-    path = project.story / "image_prompts.yaml"
-    first_words = panel.prompt.split("\n")[0][:30]
-    text = path.read_text("utf-8")
-    path.write_text(text.replace(first_words, "Ada mends a net. " + first_words, 1), "utf-8")
+    panel = _name_in_first_panel(project, "Ada mends a net. ")
     drawn = {}
     make_job = images.make_job
 
