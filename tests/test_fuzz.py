@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -191,6 +191,7 @@ def test_yaml_reader_gives_data_or_a_story_error_with_a_line_in_range(text, offs
 @FUZZ
 @given(body=st.one_of(markdownish, st.text(max_size=200)),
        replace=st.booleans())
+@example(body="[@@]", replace=False)  # found by the fuzzer: "@" was taken as a citation id
 def test_transform_never_raises_and_round_trips(body, replace):
     RUNS["markup"] += 1
     seen_panels, seen_cites = [], []

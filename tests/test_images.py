@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from graphic_novel.images import ImageJob, Renderer, render
@@ -189,3 +190,22 @@ def test_drawing_a_placeholder_loads_only_the_formats_it_writes(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = ast.literal_eval(out.stdout)
     assert "PIL.WebPImagePlugin" in loaded and "PIL.TiffImagePlugin" not in loaded, loaded
+
+
+def test_a_jpeg_cut_short_is_refused_even_when_pillow_is_told_to_accept_them(tmp_path,
+                                                                            monkeypatch):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import (for the print edition);
+    the art check must not let a half-downloaded JPEG through because of it."""
+    from PIL import ImageFile
+
+    from graphic_novel.errors import StoryError
+    from graphic_novel.images import art_size
+
+    buffer = io.BytesIO()
+    Image.effect_noise((640, 360), 64).convert("RGB").save(buffer, "JPEG", quality=90)
+    path = tmp_path / "02-lens.jpg"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(StoryError, match="cannot be read as an image"):
+        art_size(path, "story/art/02-lens.jpg")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the setting is put back

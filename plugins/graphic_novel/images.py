@@ -211,6 +211,21 @@ ART_UNREADABLE = ("the art file cannot be read as an image (it is damaged, cut s
                   "a picture)")
 
 
+def _decode_small(path: Path, w: int, h: int) -> None:
+    """Decode every byte of a JPEG at 1/8 size, refusing a file cut short even when another
+    library in the process (WeasyPrint does, on import) has told Pillow to accept them."""
+    from PIL import Image, ImageFile
+
+    accepting = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path) as im:
+            im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
+            im.load()  # every byte decoded, 1/64 of the pixels made
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
+
+
 def art_size(path: Path, shown: str) -> tuple[int, int]:
     """Upright size of an art file from its header; refuses junk and bombs early.
 
@@ -238,9 +253,7 @@ def art_size(path: Path, shown: str) -> tuple[int, int]:
             with Image.open(path) as im:
                 im.verify()  # reads the whole file: truncation and bad checksums show here
             if fmt in ("JPEG", "MPO"):
-                with Image.open(path) as im:
-                    im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
-                    im.load()  # every byte decoded, 1/64 of the pixels made
+                _decode_small(path, w, h)
     except StoryError:
         raise
     except (Image.DecompressionBombError, MemoryError):

@@ -64,8 +64,9 @@ def parse_cite_body(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ids, bad = [], []
     for piece in body.split(";"):
         piece = piece.strip()
-        if piece.startswith("@") and piece[1:].strip():
-            ids.append(piece[1:].strip())
+        rest = piece[1:].strip()
+        if piece.startswith("@") and rest and not rest.startswith("@"):
+            ids.append(rest)
         else:
             bad.append(piece)
     return tuple(ids), tuple(bad)
