@@ -518,6 +518,8 @@ class Renderer:
         return sets, pending
 
     def finish(self, pending: dict[str, Future]) -> None:
+        if not pending:  # every panel from the cache: no process pool was started
+            return
         from concurrent.futures.process import BrokenProcessPool
 
         errors: list[StoryError] = []

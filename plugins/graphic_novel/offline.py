@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,18 +54,28 @@ def site_files(site_dir: Path, lunr_files: tuple[str, ...] = ()) -> list[SiteFil
     hash of its bytes. ``lunr_files`` are the search-language files the site uses."""
     out = []
     keep = set(lunr_files)
-    for file in sorted(site_dir.rglob("*")):
-        if not file.is_file():
-            continue
-        path = file.relative_to(site_dir).as_posix()
+    for path, entry in sorted(_walk(str(site_dir), "")):
         if SKIPPED.search(path) and path not in keep:
             continue
-        size = file.stat().st_size
         named = IMMUTABLE.search(path)
-        revision = named.group(0) if named else \
-            hashlib.sha256(file.read_bytes()).hexdigest()[:12]
-        out.append(SiteFile(path, size, revision))
+        if named:
+            revision = named.group(0)
+        else:
+            with open(entry.path, "rb") as fh:
+                revision = hashlib.file_digest(fh, "sha256").hexdigest()[:12]
+        out.append(SiteFile(path, entry.stat().st_size, revision))
     return out
+
+
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to the site, entry) of every file under ``folder``
+    (os.scandir: a fifth of the cost of Path.rglob and a stat per file)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield f"{prefix}{entry.name}", entry
 
 
 def page_pictures(site_dir: Path, page: str, files: set[str]) -> list[str]:

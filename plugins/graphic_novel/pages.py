@@ -24,7 +24,7 @@ from . import markup, slots
 from .errors import StoryError
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
-from .prompt_text import image_prompt, prompt_markdown
+from .prompt_text import html_and_text, image_prompt, markdown_html
 from .rules import CHAPTER_EXT, ONE_PAGE_STEM, chapter_heading, plural
 
 COVER_URI = "index.md"
@@ -125,7 +125,11 @@ def esc_md_inline(text: str) -> str:
 
 def render_markdown(text: str) -> str:
     """An author's prompt as safe HTML (Markdown rendered, then sanitised)."""
-    raw = prompt_markdown().reset().convert(text or "")
+    return clean_prompt_html(markdown_html(text))
+
+
+def clean_prompt_html(raw: str) -> str:
+    """Rendered prompt HTML cut down to text formatting and links."""
     return nh3.clean(raw, tags=_PROMPT_TAGS, attributes={"a": {"href", "title"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
@@ -162,6 +166,11 @@ class Blocks:
     and digits, which no Markdown rule changes) and :meth:`fill` puts the HTML
     in its place once the page is rendered. Markers carry a random nonce, so
     an author's text can never name one.
+
+    Blocks made with :meth:`late` stay out of the page until :meth:`fill_late`,
+    once the search plugin and other plugins are done with it: the prompt
+    blocks and paging, which search leaves out anyway, are most of a
+    chapter's HTML, and parsing them was the search index's main cost.
     """
 
     def __init__(self) -> None:
@@ -169,6 +178,7 @@ class Blocks:
         self.html: dict[str, str] = {}
         self._made = 0
         self._re = re.compile(rf"<p>(gn{self.nonce}b\d+z)</p>|(gn{self.nonce}[bi]\d+z)")
+        self._late_re = re.compile(rf"<!--(gn{self.nonce}l\d+z)-->")
 
     def _add(self, kind: str, html_text: str) -> str:
         key = f"gn{self.nonce}{kind}{self._made}z"  # a count, never reused
@@ -184,12 +194,28 @@ class Blocks:
         """A marker inside a line of text, for inline HTML."""
         return self._add("i", html_text)
 
+    def late(self, html_text: str) -> str:
+        """A comment standing for HTML that no plugin needs to see, for use in
+        a block's HTML; :meth:`fill_late` puts the HTML in the finished page.
+        The HTML goes in without ``data-search-exclude``, which search would
+        have removed, and holds no markers of its own."""
+        return f"<!--{self._add('l', narrow(html_text.replace(' ' + NOT_SEARCHED, '')))}-->"
+
     def fill(self, rendered: str) -> str:
-        """The rendered page with every marker replaced by its HTML."""
+        """The rendered page with every block and inline marker replaced by its HTML."""
         if f"gn{self.nonce}" not in rendered:
             return rendered
+        return self._let_go(self._re.sub(lambda m: self.html.pop(m.group(1) or m.group(2), ""),
+                                         rendered))
+
+    def fill_late(self, page: str) -> str:
+        """The finished page with every late block in place."""
+        if f"<!--gn{self.nonce}l" not in page:
+            return page
+        return self._let_go(self._late_re.sub(lambda m: self.html.pop(m.group(1), ""), page))
+
+    def _let_go(self, out: str) -> str:
         # Each marker is filled once: its HTML is let go as soon as it is used.
-        out = self._re.sub(lambda m: self.html.pop(m.group(1) or m.group(2), ""), rendered)
         if not self.html:
             self.html = {}  # an emptied dict keeps its table; a new one does not
         return out
@@ -312,8 +338,10 @@ def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool, gallery: 
                sizes: str = PANEL_SIZES) -> str:
     """A panel's figure and its prompt block, together in one wrapper."""
     figure = figure_html(ctx, panel, page_uri, eager, gallery=gallery, sizes=sizes)
-    prompt = prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
-                          copy_text=image_prompt(ctx.story, panel))
+    rendered, text = html_and_text(panel.prompt)  # one conversion for both
+    prompt = ctx.blocks.late(prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
+                                          copy_text=image_prompt(ctx.story, panel, text),
+                                          rendered=clean_prompt_html(rendered)))
     full = ctx.images[panel.id].get("full")
     ratio = f"{full.width / full.height:.4f}"
     return (f'<div class="gn-panel-unit" style="flex-grow: {ratio}; --gn-ratio: {ratio}">\n'
@@ -335,12 +363,13 @@ def panel_row(ctx: Context, panels: list[Panel], page_uri: str, eager: bool,
 
 
 def prompt_block(prompt: str, what: str, block_id: str, extra: str = "",
-                 copy_text: str | None = None) -> str:
+                 copy_text: str | None = None, rendered: str | None = None) -> str:
     """A collapsible, Material-styled block with the prompt rendered and a copy button.
 
     The summary reads "Show image prompt" closed and "Hide image prompt" open
     (CSS swaps the two, so it needs no script). The copy button copies
-    ``copy_text`` (the plain text an image generator takes) or the prompt.
+    ``copy_text`` (the plain text an image generator takes) or the prompt;
+    ``rendered`` is the prompt's safe HTML when the caller has made it.
 
     Left out of the search index: readers search the story, and a prompt
     matching would send them to the prompt's summary (at 1,000 chapters the
@@ -352,7 +381,8 @@ def prompt_block(prompt: str, what: str, block_id: str, extra: str = "",
         f'<details class="gn-prompt abstract" id="{esc(block_id)}" {NOT_SEARCHED}>',
         f'<summary><span class="gn-show">Show {esc(what)}</span>'
         f'<span class="gn-hide">Hide {esc(what)}</span></summary>',
-        f'<div class="gn-prompt-text">{render_markdown(prompt)}{extra}</div>',
+        f'<div class="gn-prompt-text">'
+        f'{render_markdown(prompt) if rendered is None else rendered}{extra}</div>',
         f'<p class="gn-prompt-actions"><button type="button" class="md-button gn-copy" '
         f'data-clipboard-text="{esc(copy)}" title="Copy the text for an image generator">'
         'Copy prompt</button></p>',
@@ -581,11 +611,11 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
     ])
     head = [
         front_matter(title=chapter.title, description=chapter.summary, hide=READING_HIDE),
-        ctx.blocks.block(head_html),
+        ctx.blocks.block(ctx.blocks.late(head_html)),  # none of it is searched
         f"# {esc_md_inline(chapter.title)}",
-        ctx.blocks.block(after_title),
+        ctx.blocks.block(ctx.blocks.late(after_title)),
     ]
-    foot = ctx.blocks.block(BODY_END + "\n" + pager(ctx, chapter, "bottom"))
+    foot = ctx.blocks.block(ctx.blocks.late(BODY_END + "\n" + pager(ctx, chapter, "bottom")))
     return "\n".join(head) + chapter_body(ctx, chapter, chapter.src_uri) + "\n" + foot + "\n"
 
 
@@ -636,16 +666,17 @@ def one_page(ctx: Context) -> str:
     return "\n".join(parts)
 
 
-_ID_RE = re.compile(r'\b(id|for)="([^"]+)"')
-_HASH_RE = re.compile(r'href="#([^"]+)"')
+_ID_RE = re.compile(r'\b(id|for)="(?=[^"])')
+_HASH_RE = re.compile(r'href="#(?=[^"])')
 _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
 
 
 def _prefixed_ids(body: str, prefix: str) -> str:
     """``body`` with every id, label target and in-page link prefixed (ids repeat across
     chapters in the one-page edition)."""
-    body = _ID_RE.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
-    return _HASH_RE.sub(lambda m: f'href="#{prefix}{m.group(1)}"', body)
+    escaped = prefix.replace("\\", "\\\\")  # a template, not a function per match: 3x faster
+    body = _ID_RE.sub(rf'\1="{escaped}', body)
+    return _HASH_RE.sub(rf'href="#{escaped}', body)
 
 
 def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> Iterator[str]:
@@ -663,13 +694,12 @@ def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> It
         yield page_html[pos:match.start()]
         pos = match.end()
         chapter = by_slug.get(html.unescape(match.group(1)))
-        body = rendered.get(chapter.src_uri, "") if chapter else ""
-        if BODY_MARK not in body:
-            if chapter:
-                yield f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
+        if chapter is None:
             continue
-        body = body.split(BODY_MARK, 1)[1].split(BODY_END, 1)[0]
-        assert chapter is not None  # a body is only rendered for a chapter
+        body = rendered.get(chapter.src_uri)
+        if body is None:
+            yield f'<p><a href="../{esc(chapter.slug)}/">{esc(chapter.title)}</a></p>'
+            continue
         body = _prefixed_ids(body, chapter.slug + "--")
         body = _HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
         if not first:
@@ -677,6 +707,15 @@ def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> It
         first = False
         yield body
     yield page_html[pos:]
+
+
+def chapter_body_html(page_html: str) -> str | None:
+    """The part of a finished chapter page that the one-page edition copies, or None."""
+    start = page_html.find(BODY_MARK)
+    end = page_html.find(BODY_END, start)
+    if start < 0 or end < 0:
+        return None
+    return page_html[start + len(BODY_MARK):end]
 
 
 def write_one_page(story: Story, shell: str, dest: str, rendered: dict[str, str]) -> None:

@@ -209,17 +209,16 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if not self.ours(page):
             return html
         state = self.live
+        # The author's HTML and what other plugins added are sanitised; the
+        # plugin's own blocks, made safe where they were written, go in after.
+        html = pages.sanitize_page(html)
         if state.ctx is not None:
             html = state.ctx.blocks.fill(html)
-        html = pages.sanitize_page(html)
         self._hide_meta(page)
         # Converted: nothing reads the Markdown after this event, and MkDocs
         # would keep both copies to the end of the build (3.4 MB at 1,000 chapters).
         page.markdown = ""
         page.file.content_string = ""
-        uri = page.file.src_uri
-        if state.ctx is not None and uri != pages.ONE_PAGE_URI:
-            state.rendered[uri] = html  # the one-page edition reuses it (see on_post_page)
         return html
 
     # A generated page's front matter is visible only while that page itself is
@@ -256,6 +255,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if state is None or state.ctx is None:
             return output
         ctx, uri = state.ctx, page.file.src_uri
+        output = ctx.blocks.fill_late(output)  # other plugins are done with the page
         tags = "\n".join((social.head_tags(ctx, uri, config.site_name),
                           self._offline_tags(uri), slots.preload_first_panel(output)))
         output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
@@ -267,9 +267,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if kind:
             output = pages.mark_story_page(output, kind)
         page.meta = {}
-        if uri in state.rendered:
-            # The search plugin rewrote page.content; keep one copy, not two.
-            state.rendered[uri] = page.content
+        if uri in ctx.chapters_by_uri:
+            body = pages.chapter_body_html(output)  # the one-page edition reuses it
+            if body is not None:
+                state.rendered[uri] = body
         elif uri == pages.ONE_PAGE_URI:
             # The chapters go into the one-page edition last of all: the theme,
             # the search index and other plugins handle a page of empty slots

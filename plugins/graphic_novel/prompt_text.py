@@ -118,16 +118,55 @@ def prompt_markdown() -> md.Markdown:
     return md.Markdown(extensions=[TableExtension(), SaneListExtension()], output_format="html")
 
 
+def markdown_html(markdown_text: str) -> str:
+    """A prompt's Markdown as HTML, not yet sanitised (pages.render_markdown cleans it)."""
+    return prompt_markdown().reset().convert(markdown_text or "")
+
+
+def text_of_html(rendered: str) -> str:
+    """Rendered prompt HTML as the plain text it reads as."""
+    parser = _TextOf()
+    parser.feed(rendered)
+    parser.close()
+    return parser.text()
+
+
 @functools.lru_cache(maxsize=16)  # the shared style, asked for once per panel
 def plain_text(markdown_text: str) -> str:
     """Markdown as the plain text it reads as: ``**bold**`` is "bold",
     ``[a link](url)`` is "a link", a list keeps its "- " items."""
-    parser = _TextOf()
     # "<" is text here: an image model should see "<OPEN>" on a sign as written.
-    source = (markdown_text or "").replace("<", "&lt;")
-    parser.feed(prompt_markdown().reset().convert(source))
-    parser.close()
-    return parser.text()
+    return text_of_html(markdown_html((markdown_text or "").replace("<", "&lt;")))
+
+
+# What makes a prompt more than plain paragraphs to Markdown: markup characters,
+# white space other than spaces and newlines, and a line that starts with a
+# space, a digit or a dash (a code block, a list, a rule) or ends with a space
+# (a line break).
+_NOT_PLAIN_RE = re.compile(r"[&<>*_`\[\]!#\\|=+~{}]|[^\S \n]|^[ \d-]| $", re.MULTILINE)
+
+
+def plain_paragraphs(markdown_text: str) -> list[str] | None:
+    """A prompt's paragraphs when it is only plain text, which Markdown would
+    just wrap in <p>; None when Markdown has more to do."""
+    if _NOT_PLAIN_RE.search(markdown_text):
+        return None
+    return [p for p in markdown_text.strip("\n").split("\n\n") if p.strip("\n")]
+
+
+def html_and_text(markdown_text: str) -> tuple[str, str]:
+    """(unsanitised HTML, plain text) of a prompt, from one conversion where one
+    serves both: without a "<" the text converts the same either way. Plain
+    paragraphs, most prompts, need no conversion (tests/test_prompt_forms.py
+    checks that both ways agree)."""
+    paragraphs = plain_paragraphs(markdown_text or "")
+    if paragraphs is not None:
+        return ("\n".join(f"<p>{p.strip(chr(10))}</p>" for p in paragraphs),
+                "\n\n".join(_SPACE_RE.sub(" ", p).strip() for p in paragraphs))
+    rendered = markdown_html(markdown_text)
+    if "<" in (markdown_text or ""):
+        return rendered, plain_text(markdown_text)
+    return rendered, text_of_html(rendered)
 
 
 def cast_in(story: Story, panel: Panel) -> list:
@@ -138,12 +177,14 @@ def cast_in(story: Story, panel: Panel) -> list:
             if re.search(r"(?<!\w)" + re.escape(m.name) + r"(?!\w)", text)]
 
 
-def image_prompt(story: Story, panel: Panel) -> str:
+def image_prompt(story: Story, panel: Panel, own_text: str | None = None) -> str:
     """The text to give an image generator for ``panel``: the story's shared
     style, the fixed look of each cast member the panel names, then the
-    panel's own prompt, all as plain text."""
+    panel's own prompt, all as plain text (``own_text``: the prompt's, when
+    the caller has it already from :func:`html_and_text`)."""
     cast = "\n".join(f"{m.name}: {plain_text(m.description)}" for m in cast_in(story, panel))
-    parts = [plain_text(story.style), cast, plain_text(panel.prompt)]
+    own = plain_text(panel.prompt) if own_text is None else own_text
+    parts = [plain_text(story.style), cast, own]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -155,4 +196,5 @@ def placeholder_prompt(story: Story, panel: Panel) -> str:
     return "\n\n".join([panel.prompt, *cast]) if cast else panel.prompt
 
 
-__all__ = ["cast_in", "image_prompt", "placeholder_prompt", "plain_text", "prompt_markdown"]
+__all__ = ["cast_in", "html_and_text", "image_prompt", "markdown_html", "placeholder_prompt",
+           "plain_text", "prompt_markdown", "text_of_html"]
