@@ -18,7 +18,7 @@ from mkdocs.structure.files import File
 
 from graphic_novel import pages, yamlio
 
-MARKER_RE = re.compile(r"gn[0-9a-f]{12}[bi]\d+z")
+MARKER_RE = re.compile(r"gn[0-9a-f]{12}[bil]\d+z")
 
 
 def _site_text(site):
@@ -36,6 +36,18 @@ def test_no_marker_is_left_in_any_built_file(project):
         seen += 1
         assert not MARKER_RE.search(text), path
     assert seen > 5
+
+
+def test_pages_from_remembered_prompts_are_the_pages_made_without(project):
+    first = project.build()
+    assert first.ok, first.error + first.log
+    memo = project.root / ".cache" / "graphic-novel" / "prompts.json"
+    assert memo.is_file()
+    made = {p: t for p, t in _site_text(project.site) if p.suffix == ".html"}
+    assert any("gn-prompt" in t for t in made.values())
+    again = project.build()  # every prompt from the memo
+    assert again.ok, again.error + again.log
+    assert {p: t for p, t in _site_text(project.site) if p.suffix == ".html"} == made
 
 
 def test_citation_in_a_heading_keeps_its_link_and_a_clean_table_of_contents(project):

@@ -24,6 +24,7 @@ from . import markup, slots
 from .errors import StoryError
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
+from .prompt_memo import PromptMemo
 from .prompt_text import html_and_text, image_prompt, markdown_html
 from .rules import CHAPTER_EXT, ONE_PAGE_STEM, chapter_heading, plural
 
@@ -229,10 +230,18 @@ class Context:
     site_url: str | None = None
     blocks: Blocks = field(default_factory=Blocks)
     editions: tuple[str, ...] = ()  # the site paths of the downloadable editions (the EPUB)
+    memo: PromptMemo | None = None  # prompts shown in earlier builds (prompt_memo.py)
 
     @functools.cached_property
     def chapters_by_uri(self) -> dict[str, Chapter]:
         return {c.src_uri: c for c in self.story.chapters}
+
+    def prompt_forms(self, text: str) -> tuple[str, str]:
+        """A prompt's safe HTML and its plain text, from one conversion (or none)."""
+        if self.memo is not None:
+            return self.memo.forms(text)
+        rendered, plain = html_and_text(text)
+        return clean_prompt_html(rendered), plain
 
     def link(self, from_uri: str, to_uri_or_path: str) -> str:
         target = to_uri_or_path
@@ -338,10 +347,10 @@ def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool, gallery: 
                sizes: str = PANEL_SIZES) -> str:
     """A panel's figure and its prompt block, together in one wrapper."""
     figure = figure_html(ctx, panel, page_uri, eager, gallery=gallery, sizes=sizes)
-    rendered, text = html_and_text(panel.prompt)  # one conversion for both
+    rendered, text = ctx.prompt_forms(panel.prompt)
     prompt = ctx.blocks.late(prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
                                           copy_text=image_prompt(ctx.story, panel, text),
-                                          rendered=clean_prompt_html(rendered)))
+                                          rendered=rendered))
     full = ctx.images[panel.id].get("full")
     ratio = f"{full.width / full.height:.4f}"
     return (f'<div class="gn-panel-unit" style="flex-grow: {ratio}; --gn-ratio: {ratio}">\n'

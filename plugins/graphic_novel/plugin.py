@@ -34,6 +34,7 @@ from .config import GraphicNovelConfig
 from .editions import epub
 from .errors import StoryError
 from .loader import load_story
+from .prompt_memo import PromptMemo
 from .rules import ONE_PAGE_TAKEN, plural
 from .state import BuildState, panel_summary, unlettered_notes
 
@@ -150,7 +151,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                     state.error)))
             return files
         ctx = state.ctx = pages.Context(state.loaded, state.images, config.use_directory_urls,
-                                        config.site_url)
+                                        config.site_url, memo=PromptMemo(state.cache_dir,
+                                                                         pages.clean_prompt_html))
         ctx.editions = (state.epub.file_name,) if state.epub else ()
         state.makers = pages.page_makers(ctx)
         for uri in state.makers:
@@ -337,6 +339,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             state.stop_workers()
             state.pending = {}
         img.copy_into_site(state.cache_dir, state.images, config.site_dir)
+        if state.ctx is not None and state.ctx.memo is not None:
+            state.ctx.memo.save()
         if state.epub is not None:
             log.info(epub.publish(state.epub, state.images, state.cache_dir, config.site_dir,
                                   pages.page_file(pages.COVER_URI, config.use_directory_urls)))
