@@ -17,6 +17,7 @@ holds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -29,9 +30,10 @@ from ..yamlio import read_text
 from .install import install
 from .model import ImportedPanel, ImportedStory
 from .parse import parse_answer
+from .read import HEADING_RE
 from .story_index import story_index_links
+from .text import plain, unique
 from .text import slug as make_slug
-from .text import unique
 from .write import render_files
 
 _INDEX_NAMES = ("index.md", "readme.md")
@@ -42,11 +44,12 @@ class Found:
     """A story's Markdown file in the folder, the slug its story folder gets,
     and the folders where images named like its panels are its own: the
     story's folder for ``<sub>/index.md``; for a ``foo.md`` among others,
-    only ``foo/`` and ``images/foo/`` (the files beside it may be another
-    story's ``cover.png``)."""
+    ``foo/`` and ``images/foo/``, but not the folder it shares with them
+    (``shared``: the files there may be another story's ``cover.png``)."""
     path: Path
     slug: str
     art_dirs: list[Path] = field(default_factory=list)
+    shared: Path | None = None
 
 
 @dataclass
@@ -71,7 +74,8 @@ class StoryResult:
     story: ImportedStory | None = None
     copied: list[CopiedArt] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "file:line: the image ... is not there"
-    warnings: list[str] = field(default_factory=list)  # art not copied, and the import's notes
+    warnings: list[str] = field(default_factory=list)  # art found but not copied
+    notes: list[str] = field(default_factory=list)  # the import's notes for the author
     written: list[Path] = field(default_factory=list)
     backup: Path | None = None
     error: str = ""  # "file:line: reason" when the story was not imported
@@ -105,24 +109,26 @@ def _flat_art_dirs(folder: Path, stem: str) -> list[Path]:
     return [d for d in (folder / stem, folder / "images" / stem) if d.is_dir()]
 
 
-def _candidates(folder: Path, scan: FolderScan) -> list[tuple[Path, str, list[Path]]]:
-    """(Markdown file, the name its slug comes from, its art folders), in name order."""
-    out: list[tuple[Path, str, list[Path]]] = []
+def _candidates(folder: Path,
+                scan: FolderScan) -> list[tuple[Path, str, list[Path], Path | None]]:
+    """(Markdown file, the name its slug comes from, its art folders, the
+    folder it shares with other stories), in name order."""
+    out: list[tuple[Path, str, list[Path], Path | None]] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
         if _hidden(entry):
             continue
         if entry.is_dir():
             index = entry / "index.md"
             if index.is_file():
-                out.append((index, entry.name, [entry]))
+                out.append((index, entry.name, [entry], None))
             elif any(p.suffix.lower() == ".md" for p in entry.iterdir() if p.is_file()):
                 scan.skipped.append(f"{entry}/: holds Markdown but no index.md; import its "
                                     "story on its own with `graphic-novel import FILE.md`.")
         elif entry.is_file() and entry.suffix.lower() == ".md":
             if entry.name.lower() in _INDEX_NAMES:  # the folder is the story's own
-                out.append((entry, folder.name, [folder]))
+                out.append((entry, folder.name, [folder], None))
             else:
-                out.append((entry, entry.stem, _flat_art_dirs(folder, entry.stem)))
+                out.append((entry, entry.stem, _flat_art_dirs(folder, entry.stem), folder))
     return out
 
 
@@ -136,7 +142,7 @@ def find_stories(folder: Path) -> FolderScan:
     except OSError as exc:
         raise StoryError(folder, f"cannot read the folder ({exc.strerror or exc}).") from None
     used: set[str] = set()
-    for path, name, art_dirs in candidates:
+    for path, name, art_dirs, shared in candidates:
         try:
             links = story_index_links(read_text(path))
         except StoryError:
@@ -144,7 +150,8 @@ def find_stories(folder: Path) -> FolderScan:
         if links:
             scan.index_pages.append((path, links))
             continue
-        scan.stories.append(Found(path, unique(make_slug(name) or "story", used), art_dirs))
+        scan.stories.append(Found(path, unique(make_slug(name) or "story", used), art_dirs,
+                                  shared))
         used.add(scan.stories[-1].slug)
     return scan
 
@@ -198,6 +205,17 @@ def find_art(panel: ImportedPanel, folder: Path, files: dict[str, Path],
     return found
 
 
+def _art_dirs(found: Found, panels: list[ImportedPanel]) -> list[Path]:
+    """The story's own art folders, then each folder its Markdown takes an
+    image from (``images/moth/``), except one it shares with other stories."""
+    dirs = list(found.art_dirs)
+    for panel in panels:
+        path = _referenced(panel, found.path.parent)
+        if path is not None and path.parent not in dirs and path.parent != found.shared:
+            dirs.append(path.parent)
+    return dirs
+
+
 def _panels_with_convention(story: ImportedStory) -> list[tuple[ImportedPanel, str]]:
     """Every panel, cover first, with its conventional name: ``cover``, then
     ``panel-01``, ``panel-02`` ... in story order."""
@@ -211,9 +229,10 @@ def art_files(story: ImportedStory, found_at: Found, result: StoryResult) -> dic
     what was copied, missing or unusable goes to ``result``."""
     answer = found_at.path
     folder = answer.parent
-    files = _own_files(found_at.art_dirs)
+    panels = _panels_with_convention(story)
+    files = _own_files(_art_dirs(found_at, [p for p, _ in panels]))
     out: dict[str, bytes] = {}
-    for panel, convention in _panels_with_convention(story):
+    for panel, convention in panels:
         where = f"{answer}:{panel.line}"
         found = find_art(panel, folder, files, convention)
         if found is None:
@@ -254,11 +273,12 @@ def _failure(exc: StoryError, answer: Path) -> str:
     return str(exc)
 
 
-def import_story(found: Found, stories_dir: Path, force: bool) -> StoryResult:
+def import_story(found: Found, stories_dir: Path, force: bool,
+                 site_url: str | None = None) -> StoryResult:
     """Import one story of the folder, its art copied; failures recorded, not raised."""
     result = StoryResult(found)
     try:
-        story = parse_answer(read_text(found.path), str(found.path))
+        story = parse_answer(read_text(found.path), str(found.path), site_url=site_url)
         files: dict[str, str | bytes] = dict(render_files(story))
         files.update(art_files(story, found, result))
         done = install(files, stories_dir / found.slug, force)
@@ -267,11 +287,12 @@ def import_story(found: Found, stories_dir: Path, force: bool) -> StoryResult:
         result.copied = []
         return result
     result.story, result.written, result.backup = story, done.written, done.backup
-    result.warnings += story.notes
+    result.notes = list(story.notes)
     return result
 
 
-def import_folder(folder: Path, stories_dir: Path, force: bool) -> FolderImport:
+def import_folder(folder: Path, stories_dir: Path, force: bool,
+                  site_url: str | None = None) -> FolderImport:
     """Import every story in ``folder`` into ``stories_dir/<slug>/``.
 
     StoryError only when the folder itself cannot be read, or when it and
@@ -281,8 +302,23 @@ def import_folder(folder: Path, stories_dir: Path, force: bool) -> FolderImport:
     refuse_overlap(folder, stories_dir)
     done = FolderImport(find_stories(folder))
     for found in done.scan.stories:
-        done.results.append(import_story(found, stories_dir, force))
+        done.results.append(import_story(found, stories_dir, force, site_url))
     return done
+
+
+def site_title(folder: Path, scan: FolderScan) -> str:
+    """The site's name: the index page's ``# Title``, else the folder's name made readable."""
+    for page, _ in scan.index_pages:
+        try:
+            lines = read_text(page).split("\n")
+        except StoryError:
+            continue
+        for line in lines:
+            m = HEADING_RE.match(line)
+            if m and len(m.group(1)) == 1 and plain(m.group(2) or ""):
+                return plain(m.group(2) or "")
+    name = " ".join(re.split(r"[-_\s]+", Path(folder).resolve().name)).strip()
+    return name[:1].upper() + name[1:] if name else "Stories"
 
 
 def refuse_overlap(folder: Path, stories_dir: Path) -> None:
@@ -296,4 +332,5 @@ def refuse_overlap(folder: Path, stories_dir: Path) -> None:
 
 
 __all__ = ["CopiedArt", "FolderImport", "FolderScan", "Found", "StoryResult", "art_files",
-           "find_art", "find_stories", "import_folder", "import_story", "refuse_overlap"]
+           "find_art", "find_stories", "import_folder", "import_story", "refuse_overlap",
+           "site_title"]
