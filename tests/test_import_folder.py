@@ -491,3 +491,57 @@ def test_slugs_are_safe_and_unique(tmp_path):
     scan = find_stories(tmp_path)
     assert sorted(f.slug for f in scan.stories) == ["ete", "story", "winter-bees",
                                                     "winter-bees-2"]
+
+
+# --------------------------------------------------------------------------- odd folders
+
+def test_art_that_cannot_be_used_is_not_copied_and_said(tmp_path, capsys):
+    folder = tmp_path / "stories"
+    story = TIDE_OF_LANTERNS.replace("./01-harbour.png", "./01-harbour.gif")
+    write(folder / "tide" / "index.md", story)
+    write(folder / "tide" / "01-harbour.gif", png((1, 1, 1), "GIF"))
+    write(folder / "tide" / "images/tide/02-boats.png", png((2, 2, 2))[:40])  # cut short
+    write(folder / "tide" / "03-dawn.png", png((3, 3, 3)))
+    assert main(["import", str(folder), "-o", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert art(tmp_path / "p/stories/tide") == {"03-dawn.png": png((3, 3, 3))}
+    assert (f"  warning: {folder}/tide/index.md:5: '01-harbour.gif' was not copied: art/ "
+            "takes .png, .jpg, .jpeg or .webp; save it as one of those as "
+            "art/01-harbour.png.") in out
+    assert f"  warning: {folder}/tide/index.md:15: '02-boats.png' was not copied: the art file cannot be read " \
+           "as an image" in out
+    assert "1 image copied, 0 missing" in out
+
+
+def test_a_file_with_nothing_story_like_fails_alone(tmp_path, capsys):
+    folder = tmp_path / "stories"
+    write(folder / "shopping-list.md", "Eggs, flour and a lot of butter, for the cake.\n")
+    write(folder / "winter-bees.md", WINTER_BEES)
+    write(folder / "README.md", "# About these stories\n\nWritten in class.\n")
+    assert main(["import", str(folder), "-o", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert (f"\nfailed: shopping-list: {folder}/shopping-list.md:1: found no Markdown "
+            "headings;") in out
+    assert f"skipped: {folder}/README.md: a README, not a story" in out
+    assert sorted(p.name for p in (tmp_path / "p/stories").iterdir()) == ["winter-bees"]
+    assert "Imported 1 of 2 stories into" in out
+
+
+def test_one_story_folder_on_its_own(tmp_path, capsys):
+    """The folder of one story (its index.md, images beside it) is that story."""
+    folder = make_folder(tmp_path) / "the-robot-garden"
+    assert main(["import", str(folder), "-o", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert sorted(art(tmp_path / "p/stories/the-robot-garden")) == [
+        "cover.png", "panel-01.png", "panel-02.png", "panel-03.png"]
+    assert "Imported 1 of 1 story into" in out
+
+
+def test_an_index_page_in_a_subfolder_points_at_that_folder(tmp_path, capsys):
+    folder = tmp_path / "stories"
+    write(folder / "season-two" / "index.md", BULLET_INDEX)
+    write(folder / "winter-bees.md", WINTER_BEES)
+    assert main(["import", str(folder), "-o", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert (f"index page, not imported: {folder}/season-two/index.md (it links to 3 stories; "
+            f"import {folder}/season-two/ on its own for those)") in out

@@ -399,8 +399,9 @@ def _report_folder(done: FolderImport, folder: Path, stories_dir: Path) -> None:
 
     print(f"Found {plural(len(done.results), 'story', 'stories')} in {folder}/.")
     for page, links in done.scan.index_pages:
+        nested = f"; import {page.parent}/ on its own for those" if page.parent != folder else ""
         print(f"\nindex page, not imported: {page} (it links to "
-              f"{plural(len(links), 'story', 'stories')})")
+              f"{plural(len(links), 'story', 'stories')}{nested})")
     for line in done.scan.skipped:
         print(f"\nskipped: {line}")
     for result in done.results:

@@ -36,8 +36,6 @@ from .text import plain, unique
 from .text import slug as make_slug
 from .write import render_files
 
-_INDEX_NAMES = ("index.md", "readme.md")
-
 
 @dataclass
 class Found:
@@ -105,6 +103,13 @@ def _hidden(path: Path) -> bool:
     return path.name.startswith((".", "_"))
 
 
+def _holds_markdown(folder: Path) -> bool:
+    try:
+        return any(p.suffix.lower() == ".md" and p.is_file() for p in folder.iterdir())
+    except OSError:
+        return False
+
+
 def _flat_art_dirs(folder: Path, stem: str) -> list[Path]:
     return [d for d in (folder / stem, folder / "images" / stem) if d.is_dir()]
 
@@ -114,21 +119,25 @@ def _candidates(folder: Path,
     """(Markdown file, the name its slug comes from, its art folders, the
     folder it shares with other stories), in name order."""
     out: list[tuple[Path, str, list[Path], Path | None]] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
-        if _hidden(entry):
-            continue
+    entries = [p for p in sorted(folder.iterdir(), key=lambda p: p.name.lower())
+               if not _hidden(p)]
+    flat = [p for p in entries if p.is_file() and p.suffix.lower() == ".md"
+            and p.name.lower() != "readme.md"]
+    for entry in entries:
         if entry.is_dir():
             index = entry / "index.md"
             if index.is_file():
                 out.append((index, entry.name, [entry], None))
-            elif any(p.suffix.lower() == ".md" for p in entry.iterdir() if p.is_file()):
+            elif _holds_markdown(entry):
                 scan.skipped.append(f"{entry}/: holds Markdown but no index.md; import its "
                                     "story on its own with `graphic-novel import FILE.md`.")
-        elif entry.is_file() and entry.suffix.lower() == ".md":
-            if entry.name.lower() in _INDEX_NAMES:  # the folder is the story's own
-                out.append((entry, folder.name, [folder], None))
-            else:
-                out.append((entry, entry.stem, _flat_art_dirs(folder, entry.stem), folder))
+        elif entry.name.lower() == "readme.md":
+            scan.skipped.append(f"{entry}: a README, not a story; import it on its own with "
+                                "`graphic-novel import` if it is one.")
+        elif entry in flat and flat == [entry] and entry.name.lower() == "index.md":
+            out.append((entry, folder.name, [folder], None))  # the folder is this story's
+        elif entry in flat:
+            out.append((entry, entry.stem, _flat_art_dirs(folder, entry.stem), folder))
     return out
 
 
