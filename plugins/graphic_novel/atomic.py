@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import StoryError
@@ -34,8 +35,9 @@ def refuse_existing(paths: list[Path]) -> None:
             raise StoryError(path, ALREADY_EXISTS)
 
 
-def write_all(targets: list[tuple[Path, str]], force: bool) -> list[Path]:
-    """Write each (path, text) as UTF-8; without ``force`` refuse, before
+def write_all(targets: Sequence[tuple[Path, str | bytes]], force: bool) -> list[Path]:
+    """Write each (path, text) as UTF-8 (bytes, such as copied art, as they
+    are); without ``force`` refuse, before
     writing anything, to replace a file. Raises StoryError naming the file."""
     if not force:
         refuse_existing([path for path, _ in targets])
@@ -67,13 +69,13 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-def _write_temp(target: Path, text: str, mode: int) -> Path:
+def _write_temp(target: Path, text: str | bytes, mode: int) -> Path:
     """``text`` in a temporary file beside ``target``, on disk before it returns."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(temp, mode)  # mkstemp makes it 0600: a new file's usual mode instead

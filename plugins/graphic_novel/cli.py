@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import __version__
 from .atomic import write_all
@@ -21,6 +21,9 @@ from .loader import load_story, unmatched_art
 from .model import Story
 from .prompt_text import image_prompt
 from .rules import plural
+
+if TYPE_CHECKING:
+    from .importer.folder import FolderImport
 
 T = TypeVar("T")
 
@@ -327,12 +330,18 @@ def cmd_import(args) -> int:
     from . import importer
     from .scaffold import support_files
 
-    story_dir = _story_dir(args)
     try:
         site_url = _site_url(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if Path(args.answer).is_dir():
+        return _import_folder(args, site_url)
+    if args.output:
+        print("error: -o PROJECT_DIR is for importing a folder of stories; for one answer "
+              "use --story-dir.", file=sys.stderr)
+        return 2
+    story_dir = _story_dir(args)
     try:
         story = importer.read_answer(Path(args.answer), site_url)
         root = story_dir.parent
@@ -349,6 +358,92 @@ def cmd_import(args) -> int:
     return 0
 
 
+def _import_folder(args, site_url: str | None) -> int:
+    """`import FOLDER`: every story in it, one story folder each, and the
+    project's mkdocs.yml listing them. Exit 0 when at least one story was
+    imported, 1 when none was, 2 for a bad command line."""
+    from .importer.folder import import_folder, refuse_overlap, site_title
+
+    if args.story_dir:
+        print("error: --story-dir is for one answer; a folder's stories go to "
+              "PROJECT_DIR/stories/<name>/ (choose PROJECT_DIR with -o).", file=sys.stderr)
+        return 2
+    folder, root = Path(args.answer), Path(args.output or ".")
+    try:
+        refuse_overlap(folder, root / "stories")
+    except StoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        done = import_folder(folder, root / "stories", args.force, site_url)
+    except StoryError as exc:
+        return _fail(exc)
+    _report_folder(done, folder, root / "stories")
+    if not done.imported:
+        print(f"\nNo story was imported from {folder}/.", file=sys.stderr)
+        return 1
+    folders = [f"stories/{r.found.slug}" for r in done.imported]
+    try:
+        _write_folder_project(root, site_title(folder, done.scan), site_url, folders)
+    except StoryError as exc:
+        return _fail(exc)
+    failed = ", ".join(r.found.slug for r in done.failed)
+    print(f"\nImported {len(done.imported)} of {plural(len(done.results), 'story', 'stories')}"
+          f" into {root / 'stories'}/{f'; not imported: {failed}' if failed else ''}.")
+    return 0
+
+
+def _report_folder(done: FolderImport, folder: Path, stories_dir: Path) -> None:
+    """Per story: what was found and copied, what is missing, and each failure."""
+    from . import importer
+
+    print(f"Found {plural(len(done.results), 'story', 'stories')} in {folder}/.")
+    for page, links in done.scan.index_pages:
+        nested = f"; import {page.parent}/ on its own for those" if page.parent != folder else ""
+        print(f"\nindex page, not imported: {page} (it links to "
+              f"{plural(len(links), 'story', 'stories')}{nested})")
+    for line in done.scan.skipped:
+        print(f"\nskipped: {line}")
+    for result in done.results:
+        if not result.ok:
+            print(f"\nfailed: {result.found.slug}: {result.error}")
+            continue
+        story = result.story
+        assert story is not None  # an imported story has one (StoryResult.ok)
+        print(f"\n{result.found.slug}: \"{story.title}\" from {result.found.path}")
+        print(f"  {importer.counts_line(story)}; {plural(len(result.copied), 'image')} copied, "
+              f"{len(result.missing)} missing")
+        print(f"  wrote {plural(len(result.written), 'file')} into "
+              f"{stories_dir / result.found.slug}/")
+        if result.backup is not None:
+            print(f"  the story that was there is kept, as it was, in {result.backup}/")
+        for art in result.copied:
+            print(f"  copied: {art.source} -> {art.target}")
+        for line in result.missing:
+            print(f"  missing: {line}")
+        for line in result.warnings:
+            print(f"  warning: {line}")
+        for line in result.notes:
+            print(f"  note: {line}")
+
+
+def _write_folder_project(root: Path, title: str, site_url: str | None,
+                          folders: list[str]) -> None:
+    """mkdocs.yml with the ``stories:`` list (and the other files `new`
+    writes) where there is none; with one already there, the list to add."""
+    from .scaffold import stories_yml, support_files
+
+    if (root / "mkdocs.yml").exists():
+        print(f"\n{root / 'mkdocs.yml'} is there already and was left as it is; list the "
+              "stories under its graphic-novel plugin:\n\n  - graphic-novel:\n"
+              + stories_yml(folders).replace("\n", "\n  ").rstrip())
+        return
+    files = {root / k: v for k, v in support_files(title, site_url, stories=folders).items()
+             if not (root / k).exists()}  # an author's own Makefile or README stays
+    for path in write_new_files(files, force=False):
+        print(f"created {path}")
+
+
 def _story_dir_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story-dir", default=None, metavar="DIR",
                    help="the story folder (default: story_dir in ./mkdocs.yml, else story)")
@@ -363,13 +458,26 @@ def _site_url_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add_import(sub) -> None:
-    p = sub.add_parser("import", help="turn a chat model's Markdown answer into story/",
+    p = sub.add_parser("import", help="turn a chat model's Markdown answer (or a folder of "
+                                      "them) into story folders",
                        description="Turn a chat model's long Markdown answer into a story "
                                    "folder: chapters, image_prompts.yaml, references.yaml, "
                                    "story.yaml (and mkdocs.yml where there is none). Writes "
-                                   "nothing if the answer cannot be read.")
-    p.add_argument("answer", metavar="ANSWER.md", help="the Markdown file to import")
+                                   "nothing if the answer cannot be read. Given a FOLDER of "
+                                   "stories (each <name>/index.md, or *.md in it, images "
+                                   "beside them), imports each into PROJECT_DIR/stories/"
+                                   "<name>/ with the images it uses copied into its art/ "
+                                   "(the originals are only read), skips the folder's index "
+                                   "page of cards, and writes mkdocs.yml listing the stories. "
+                                   "A story that fails is listed with its file and line and "
+                                   "the others still import; the exit code is 1 only when no "
+                                   "story was imported.")
+    p.add_argument("answer", metavar="ANSWER.md|FOLDER",
+                   help="the Markdown file to import, or a folder of stories")
     _story_dir_option(p)
+    p.add_argument("-o", "--output", metavar="PROJECT_DIR",
+                   help="with a FOLDER: the project to write (default: the current folder); "
+                        "stories go to PROJECT_DIR/stories/<name>/")
     p.add_argument("--force", action="store_true",
                    help="replace an existing story as a whole (the old one is kept in a "
                         "backup folder beside it)")

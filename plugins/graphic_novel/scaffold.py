@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .project_makefile import makefile
+from .rules import plural
 
 # The theme every story site uses: `new` projects and the benchmark's plugin
 # and plain-Material sites alike (the benchmark compares like with like).
@@ -172,24 +174,59 @@ Chapters are in `story/chapters/`, one prompt per panel in
 art into `story/art/`, named by panel id (`01-opening.png`).
 """
 
+README_STORIES = """\
+# {title}
+
+A site of graphic novels built with graphic-novel: {count}, one folder each
+in `stories/`, listed under `stories:` in `mkdocs.yml`.
+
+- Preview: `make serve` (or `mkdocs serve`), then open http://127.0.0.1:8000
+- Before publishing: `make test` (every story checked, then a strict build)
+- Check the stories: `make check` (or `graphic-novel check --story-dir stories/NAME`)
+- Which panels still need art: `make status`
+
+Each story folder holds its chapters in `chapters/`, one prompt per panel in
+`image_prompts.yaml` and its sources in `references.yaml`. Drop finished art
+into the story's `art/`, named by panel id (`panel-01.png`).
+"""
+
 GITIGNORE = "site_build/\n.cache/\n"
+_PLAIN_YAML_PATH_RE = re.compile(r"^[a-z0-9][a-z0-9/_-]*$")
 
 
-def support_files(title: str, site_url: str | None = None,
-                  story_dir: str = "story") -> dict[str, str]:
+def stories_yml(folders: list[str]) -> str:
+    """The plugin's ``stories:`` list, one ``- folder:`` entry per story folder
+    (relative to mkdocs.yml); each keeps the default prefix, stories/<name>/."""
+    entries = "".join(f"        - folder: {_yaml_path(folder)}\n" for folder in folders)
+    return "      stories:\n" + entries
+
+
+def _yaml_path(path: str) -> str:
+    return path if _PLAIN_YAML_PATH_RE.match(path) else json.dumps(path, ensure_ascii=False)
+
+
+def support_files(title: str, site_url: str | None = None, story_dir: str = "story",
+                  stories: list[str] | None = None) -> dict[str, str]:
     """Relative path -> text for the project around a story: mkdocs.yml (the
-    plugin reading ``story_dir``), docs/, .gitignore and a README."""
+    plugin reading ``story_dir``), docs/, .gitignore, a README and the
+    Makefile. With ``stories`` (story folders, relative to the project) the
+    plugin reads those instead, as one site of several stories."""
     quoted = json.dumps(title, ensure_ascii=False)  # JSON strings are valid YAML
     mkdocs_yml = MKDOCS_YML.format(title=quoted, site_url=site_url_line(site_url))
-    if story_dir != "story":
+    readme = README.format(title=title)
+    if stories:
+        mkdocs_yml = mkdocs_yml.replace("      story_dir: story\n", stories_yml(stories))
+        readme = README_STORIES.format(title=title, count=plural(len(stories), "story",
+                                                                 "stories"))
+    elif story_dir != "story":
         mkdocs_yml = mkdocs_yml.replace("story_dir: story\n",
                                         f"story_dir: {json.dumps(story_dir)}\n")
     return {
         "mkdocs.yml": mkdocs_yml,
         "docs/.gitkeep": "",
         ".gitignore": GITIGNORE,
-        "README.md": README.format(title=title),
-        "Makefile": makefile(),
+        "README.md": readme,
+        "Makefile": makefile(story_dirs=stories),
     }
 
 

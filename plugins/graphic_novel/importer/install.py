@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _swap_in(staging: Path, story_dir: Path) -> Path:
     return backup
 
 
-def replace_story(files: dict[str, str], story_dir: Path) -> Installed:
+def replace_story(files: Mapping[str, str | bytes], story_dir: Path) -> Installed:
     """Write the new story beside the old one, then swap it in; the old one kept."""
     staging = story_dir.with_name(f".{story_dir.name}.import-{os.getpid()}")
     if staging.exists():
@@ -90,14 +91,16 @@ def replace_story(files: dict[str, str], story_dir: Path) -> Installed:
     return Installed([story_dir / p.relative_to(staging) for p in written], backup)
 
 
-def install(files: dict[str, str], story_dir: Path, force: bool,
+def install(files: Mapping[str, str | bytes], story_dir: Path, force: bool,
             project: dict[Path, str] | None = None) -> Installed:
-    """Put the story's ``files`` in ``story_dir``; ``project`` files (mkdocs.yml
-    and company) are written too where they do not exist yet."""
+    """Put the story's ``files`` in ``story_dir`` (text, or bytes for copied
+    art); ``project`` files (mkdocs.yml and company) are written too where
+    they do not exist yet."""
     story_dir = Path(story_dir)
     targets = story_targets(files, story_dir)  # checks every path first
-    extra = [(path, text) for path, text in (project or {}).items()
-             if not (path.exists() or path.is_symlink())]
+    extra: list[tuple[Path, str | bytes]] = [
+        (path, text) for path, text in (project or {}).items()
+        if not (path.exists() or path.is_symlink())]
     if _holds_a_story(story_dir):
         if not force:
             refuse_replacing(story_dir)

@@ -12,6 +12,7 @@ class ImportedPanel:
     alt: str
     prompt: str
     source_name: str = ""  # the image's file name as written ("" when there was none)
+    source_src: str = ""  # the image's address as written ("./art/01.png"; "" when none)
     line: int = 0  # line of the image (or prompt) in the input
     context: str = ""  # the narration beside it (its chapter's summary), for alt text
 

@@ -3,7 +3,6 @@ references. The rules each phase follows are in SHAPES.md beside this file."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .. import markup
@@ -25,6 +24,7 @@ from .sections import (
     split_sections,
     story_title,
 )
+from .story_index import story_index_links
 
 
 def parse_answer(text: str, source: str, site_url: str | None = None) -> ImportedStory:
@@ -87,19 +87,16 @@ def _fold_references_prompt(story: ImportedStory, run: Run) -> None:
     run.note(f"the references prompt was kept, folded, at the end of '{last.title}'.")
 
 
-_STORY_LINK_RE = re.compile(r"\]\(\s*<?(?P<slug>[\w.-]+)/(?:index\.md)?\s*>?\)")
-
-
 def _refuse_story_index(text: str, source: str) -> None:
     """A hand-kept page of cards linking to several stories (``keeper/index.md``
-    ...) is not a story: StoryError naming the first story to import instead."""
-    if re.search(r"<details\b", text, re.I):
-        return
-    slugs = list(dict.fromkeys(m.group("slug") for m in _STORY_LINK_RE.finditer(text)))
-    if len(slugs) >= 2:
-        raise StoryError(source, f"this is a list of {len(slugs)} stories, not a story (it "
-                                 f"links to {slugs[0]}/index.md, {slugs[1]}/index.md ...); "
-                                 "import each story's own index.md instead.", 1)
+    ...; the rule is :func:`story_index_links`) is not a story: StoryError
+    naming the first stories to import instead."""
+    links = story_index_links(text)
+    if links:
+        raise StoryError(source, f"this is a list of {len(links)} stories, not a story (it "
+                                 f"links to {links[0]}, {links[1]} ...); import each story "
+                                 "on its own, or the whole folder with `graphic-novel import "
+                                 "FOLDER`.", 1)
 
 
 def _parse(text: Any, run: Run) -> ImportedStory:

@@ -92,6 +92,7 @@ def _cover_panel(found: _Preamble, title: str, run: Run) -> ImportedPanel | None
         run.note(f"the cover image has no prompt; write one for '{cid}' in image_prompts.yaml.",
                  line)
     return ImportedPanel(id=cid, title=title, alt=alt, prompt=prompt, source_name=name,
+                         source_src=image.src.strip("<>").strip() if image is not None else "",
                          line=line, context=f"The cover of {title}")
 
 
@@ -123,11 +124,12 @@ class BodyWithPanels:
         if kept is not None:
             self.lines.append(kept)
 
-    def _new_panel(self, pid: str, name: str, alt: str, line: int) -> ImportedPanel:
+    def _new_panel(self, pid: str, name: str, alt: str, line: int,
+                   src: str = "") -> ImportedPanel:
         self.run.used.add(pid)
         title = self.title if not self.panels else f"{self.title} ({len(self.panels) + 1})"
         panel = ImportedPanel(id=pid, title=title, alt=alt, prompt="", source_name=name,
-                              line=line)
+                              source_src=src, line=line)
         self.panels.append(panel)
         return panel
 
@@ -135,7 +137,7 @@ class BodyWithPanels:
         pid, name = panel_id(src, self.run, line)
         ext = os.path.splitext(name)[1].lower()
         self.lines.append(f"![]({pid}{ext if ext in ART_EXTS else '.png'})")
-        return self._new_panel(pid, name, plain(alt), line)
+        return self._new_panel(pid, name, plain(alt), line, src.strip("<>").strip())
 
     def add_prompt(self, tok: Tok) -> None:
         """The prompt of the image before it, or a panel of its own."""

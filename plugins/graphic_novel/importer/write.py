@@ -3,6 +3,7 @@ that reads back exactly), written whole into place."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -97,7 +98,8 @@ def _inside(story_dir: Path, rel: str) -> Path:
     return story_dir.joinpath(*parts)
 
 
-def story_targets(files: dict[str, str], story_dir: Path) -> list[tuple[Path, str]]:
+def story_targets(files: Mapping[str, str | bytes],
+                  story_dir: Path) -> list[tuple[Path, str | bytes]]:
     """(path, text) for each file; StoryError, before anything is written, for
     a path that would leave the story folder."""
     story_dir = Path(story_dir)
