@@ -111,9 +111,9 @@ def download_html(links: list[tuple[str, str]]) -> str:
     items = []
     for href, path in links:
         kind = format_of(path)
-        items.append(f'<a class="md-button gn-download" href="{html.escape(href)}">'
-                     f'Download {kind.name}</a> '
-                     f'<span class="gn-edition-size">{kind.size_slot}</span>')
+        items.append(f'<span class="gn-edition"><a class="md-button gn-download" '
+                     f'href="{html.escape(href)}">Download {kind.name}</a> '
+                     f'<span class="gn-edition-size">{kind.size_slot}</span></span>')
     return ('<div class="gn-editions" data-search-exclude="true"><p>'
             + " ".join(items) + "</p></div>")
 
