@@ -212,6 +212,21 @@ def test_letter_paper_from_the_setting(built, tmp_path):
     assert (round(float(letter_box.width)), round(float(letter_box.height))) == (612, 792)
 
 
+def test_the_pdf_alone_when_the_epub_is_off(built, tmp_path):
+    proj, _ = built
+    alone = Project(tmp_path / "alone")
+    shutil.copytree(proj.root, alone.root)  # the same PDF is in the cache
+    alone.edit("mkdocs.yml", "      pdf: true", "      pdf: true\n      epub: false")
+    result = alone.build()
+    assert result.ok, result.error + result.log
+    assert "EPUB edition" not in result.log and f"PDF edition: {PDF}, " in result.log
+    assert "(from cache)" in result.log
+    assert not list(alone.site.glob("*.epub"))
+    cover = (alone.site / "index.html").read_text("utf-8")
+    assert "Download EPUB" not in cover and "Download PDF</a>" in cover
+    assert "gn-edition-size-" not in cover
+
+
 def test_without_the_engine_the_site_builds_and_says_so_in_one_line(project, monkeypatch):
     print_edition_on(project)
     # The print process is forked from the build: it finds no engine either.
