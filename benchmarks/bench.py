@@ -95,9 +95,14 @@ DRAW_SAMPLE = 20
 POLL_SECONDS = 0.025
 SUMMARY_RE = re.compile(r"graphic-novel: (\d+) panels, (\d+) with art, (\d+) placeholders "
                         r"\((\d+) made this build, (\d+) from cache\)")
-# The EPUB edition's line: its seconds when the build made it (editions/epub.py: publish).
-EPUB_RE = re.compile(r"EPUB edition: \S+, [\d.]+ [KM]B \((?:from cache|made this build in "
-                     r"(?P<seconds>[\d.]+) s)\)")
+# An edition's line: its seconds when the build made it (editions/shelf.py: publish).
+EDITION_RE = re.compile(r"(?P<kind>EPUB|PDF) edition: \S+, [\d.]+ [KM]B \((?:from cache|made "
+                        r"this build in (?P<seconds>[\d.]+) s)\)")
+EDITIONS = ("EPUB", "PDF")
+# The bench story prints a PDF up to this many chapters. Above it the PDF is
+# off: at 13 chapters it is 34 pages in 3.3 s, so 1,000 chapters would be some
+# 2,500 pages and minutes for each cold and edit build.
+PDF_MAX_CHAPTERS = 200
 
 # Targets (the issue's numbers).
 WARM_RATIO_MAX = 1.15
@@ -209,6 +214,7 @@ class BuildResult:
     drawn: int | None = None  # D from the plugin's summary line
     new_entries: int | None = None  # cache entries that appeared
     epub_s: float | None = None  # seconds spent making the EPUB (0 when taken from the cache)
+    pdf_s: float | None = None  # the same for the PDF
 
 
 def run_build(project: Path, strict: bool) -> BuildResult:
@@ -244,9 +250,8 @@ def run_build(project: Path, strict: bool) -> BuildResult:
     m = SUMMARY_RE.search(stderr + stdout)
     if m:
         result.drawn = int(m.group(4))
-    book = EPUB_RE.search(stderr + stdout)
-    if book:
-        result.epub_s = float(book.group("seconds") or 0)
+    for made in EDITION_RE.finditer(stderr + stdout):
+        setattr(result, f"{made.group('kind').lower()}_s", float(made.group("seconds") or 0))
     if cache.is_dir():
         result.new_entries = len([n for n in set(os.listdir(cache)) - before
                                   if not n.startswith(".")])
@@ -283,6 +288,7 @@ def summarise(results: list[BuildResult], plugin: bool) -> dict:
             if any(d is not None for d in drawn) else None
         out["new_cache_entries_runs"] = [r.new_entries for r in results]
         out["epub_s"] = stats([r.epub_s for r in results])
+        out["pdf_s"] = stats([r.pdf_s for r in results])
     return out
 
 
@@ -393,7 +399,7 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
     spec = make_story(size)
     proj = workdir / f"story-{size}"
     plain = workdir / f"plain-{size}"
-    write_plugin_project(proj, spec)
+    write_plugin_project(proj, spec, pdf=size <= PDF_MAX_CHAPTERS)
     cache = proj / ".cache" / "graphic-novel"
     edited = spec.chapters[len(spec.chapters) // 2]
     runs: dict[str, list[BuildResult]] = {k: [] for k in
@@ -553,19 +559,27 @@ def report(data: dict) -> str:
     note = ("s = wall seconds, median (min-max); peak MB = the main build process's own peak "
             "RSS (plugin: the median of its worst build kind, named; workers: the cold build's "
             "drawing processes, each); ratios are of medians.")
-    return "\n".join([head, "", main, "", note, "", second, "", epub_costs(sizes), "",
+    return "\n".join([head, "", main, "", note, "", second, "",
+                      *(edition_costs(sizes, kind) for kind in EDITIONS), "",
                       "Targets:", *lines])
 
 
-def epub_costs(sizes: dict[int, dict]) -> str:
-    """What the EPUB edition costs: seconds to make it cold, and warm (from the cache)."""
-    parts = []
+def edition_costs(sizes: dict[int, dict], kind: str) -> str:
+    """What the EPUB or PDF edition costs: seconds to make it cold, and warm
+    (from the cache), at each size; the sizes that made none are named."""
+    parts, without = [], []
+    key = f"{kind.lower()}_s"
     for size, r in sizes.items():
-        cold, warm = r["cold"].get("epub_s", {}), r["warm"].get("epub_s", {})
+        cold, warm = r["cold"].get(key, {}), r["warm"].get(key, {})
         if cold.get("median") is None:
+            without.append(size)
             continue
-        parts.append(f"{size} ch {_spread(cold)} s cold, {warm['median'] or 0:.2f} s warm")
-    return "EPUB edition: " + ("; ".join(parts) if parts else "not made (epub: false?)")
+        parts.append(f"{size} ch {_spread(cold)} s cold, {warm.get('median') or 0:.2f} s warm")
+    if without:
+        why = f"{kind.lower()}: false" if kind == "EPUB" else \
+            f"pdf: false above {PDF_MAX_CHAPTERS} ch, or no WeasyPrint"
+        parts.append(f"not made at {', '.join(map(str, without))} ch ({why})")
+    return f"{kind} edition: " + "; ".join(parts)
 
 
 def machine_facts() -> dict:

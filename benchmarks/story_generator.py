@@ -265,12 +265,17 @@ def write_chapter(root: Path, ch: ChapterSpec) -> None:
     chapter_file(root, ch).write_text(text, "utf-8")
 
 
-def write_plugin_project(root: Path, spec: StorySpec) -> None:
+def write_plugin_project(root: Path, spec: StorySpec, pdf: bool = True) -> None:
+    """The story as `graphic-novel new` would set it up; ``pdf`` False turns
+    the print edition off (`new` turns it on)."""
     story = root / "story"
     (story / "chapters").mkdir(parents=True)
     (root / "docs").mkdir()
-    (root / "mkdocs.yml").write_text(
-        MKDOCS_YML.format(title=_q(spec.title), site_url=""), "utf-8")
+    config = MKDOCS_YML.format(title=_q(spec.title), site_url="")
+    if not pdf:
+        assert "      pdf: true " in config, "the scaffold's mkdocs.yml names the PDF setting"
+        config = config.replace("      pdf: true ", "      pdf: false", 1)
+    (root / "mkdocs.yml").write_text(config, "utf-8")
     (story / "story.yaml").write_text(
         f"title: {_q(spec.title)}\nsubtitle: {_q(spec.subtitle)}\n"
         f"author: {_q(spec.author)}\ncover: cover\n", "utf-8")

@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bench  # benchmarks/, on the tests' path (pyproject.toml)
+from graphic_novel.editions import pdf
+
 BENCH = Path(__file__).parent.parent / "benchmarks" / "bench.py"
 BUILD_KINDS = ("cold", "warm", "edit_chapter", "edit_prompt", "plain")
 PLUGIN_KINDS = ("cold", "warm", "edit_chapter", "edit_prompt")
@@ -47,6 +50,12 @@ def test_bench_quick_run_writes_a_complete_report(tmp_path):
             assert len(m[key]["runs"]) == 1
     for kind in PLUGIN_KINDS:
         assert isinstance(size[kind]["redrawn"], int), kind
+    # Both editions made cold, taken from the cache warm (the line each build logs).
+    editions = ("epub_s",) if pdf.engine_problem() else ("epub_s", "pdf_s")
+    for key in editions:
+        assert _positive(size["cold"][key]["median"]), key
+        assert size["warm"][key]["median"] == 0, key
+    assert "EPUB edition: 3 ch " in proc.stdout and "PDF edition: " in proc.stdout
     assert size["cold"]["redrawn"] == 4  # an empty cache: every panel drawn
     assert size["warm"]["redrawn"] == 0
     assert size["edit_chapter"]["redrawn"] == 0
@@ -74,3 +83,17 @@ def test_bench_quick_run_writes_a_complete_report(tmp_path):
         assert needle in names, needle
     # 13 and 1000 chapters were not run: their targets are skipped, not failed.
     assert {t["status"] for t in targets if t["size"] in (13, 1000)} == {"SKIP"}
+
+
+def test_edition_costs_name_each_size_and_the_sizes_without_the_edition():
+    def cost(cold: float | None, warm: float | None, low=None, high=None) -> dict:
+        return {"cold": {"pdf_s": {"median": cold, "min": low or cold, "max": high or cold}},
+                "warm": {"pdf_s": {"median": warm}}}
+
+    sizes = {13: cost(3.25, 0.0, 3.0, 3.5), 200: cost(51.0, 0.0), 1000: cost(None, None)}
+    assert bench.edition_costs(sizes, "PDF") == (
+        "PDF edition: 13 ch 3.25 (3.00-3.50) s cold, 0.00 s warm; "
+        "200 ch 51.00 s cold, 0.00 s warm; "
+        f"not made at 1000 ch (pdf: false above {bench.PDF_MAX_CHAPTERS} ch, or no WeasyPrint)")
+    assert bench.edition_costs({13: cost(None, None)}, "EPUB") == \
+        "EPUB edition: not made at 13 ch (epub: false)"

@@ -153,7 +153,7 @@ def test_long_story_nav_comes_in_sections_and_each_page_carries_its_own(tmp_path
 
     chapters = pages.NAV_FLAT_MAX + 5
     spec = story_generator.make_story(chapters)
-    story_generator.write_plugin_project(tmp_path / "long", spec)
+    story_generator.write_plugin_project(tmp_path / "long", spec, pdf=False)  # nav only
     result = Project(tmp_path / "long").build()
     assert result.ok, result.error + result.log
     size = pages.nav_group_size(chapters)

@@ -251,11 +251,11 @@ def test_links_a_book_cannot_follow_become_text_and_check_names_them(project):
     lines = [x for x in run.stderr.splitlines() if "EPUB" in x]
     assert lines == [
         "warning: story/chapters/01-storm.md:8: the link to '../references.md' leads to no "
-        "page of the book; the EPUB shows its text only (link to a chapter's .md file or an "
-        "http(s) address to keep the link).",
+        "page of the book; the EPUB and PDF editions show its text only (link to a chapter's "
+        ".md file or an http(s) address to keep the link).",
         "warning: story/chapters/01-storm.md:8: the image 'https://example.org/map.png' is "
-        "not a panel; the EPUB shows its text only (link to a chapter's .md file or an "
-        "http(s) address to keep the link)."]
+        "not a panel; the EPUB and PDF editions show its text only (link to a chapter's .md "
+        "file or an http(s) address to keep the link)."]
 
 
 def test_the_book_of_a_story_with_unreachable_links_is_still_valid(project):

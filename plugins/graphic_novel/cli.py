@@ -70,7 +70,7 @@ def cmd_check(args) -> int:
         print(f"{plural(count, 'problem')} found in {story_dir}/", file=sys.stderr)
         return code
     problems = [f"warning: {w}" for w in story.warnings]
-    problems += [f"warning: {w}" for w in epub_problems(story, story_dir)]
+    problems += [f"warning: {w}" for w in edition_problems(story, story_dir)]
     for _, path in progress(sorted(story.art.items()), "checking art"):
         inside = path.is_relative_to(story_dir.parent)
         shown = path.relative_to(story_dir.parent) if inside else path
@@ -88,17 +88,25 @@ def cmd_check(args) -> int:
     return 0
 
 
-def epub_problems(story: Story, story_dir: Path) -> list[str]:
-    """What the EPUB edition cannot carry (links and images it shows as text)."""
+def edition_problems(story: Story, story_dir: Path) -> list[str]:
+    """What the EPUB and PDF editions cannot carry (links and images they show
+    as text), and a PDF that mkdocs.yml asks for without its engine here."""
+    from .editions import pdf
     from .editions.epub import problems
 
     base = story_dir.parent
-    return problems(story, lambda p: p.relative_to(base) if p.is_relative_to(base) else p)
+    out = problems(story, lambda p: p.relative_to(base) if p.is_relative_to(base) else p)
+    if _plugin_settings().get("pdf") is True:
+        engine = pdf.engine_problem()
+        if engine:
+            out.append(f"mkdocs.yml (pdf: true): {engine}")
+    return out
 
 
 def cmd_pdf(args) -> int:
     """The print edition, made without a site build."""
     from .editions import pdf
+    from .editions.shelf import human_size
 
     problem = pdf.engine_problem()
     if problem:
@@ -110,11 +118,19 @@ def cmd_pdf(args) -> int:
         out = Path(args.output) if args.output else \
             Path("site_build") / pdf.file_name(story)
         made = pdf.story_pdf(story, story_dir.parent / ".cache" / "graphic-novel", out,
-                             args.paper)
+                             args.paper or _paper_from_config())
     except StoryError as exc:
         return _fail(exc)
-    print(f"wrote {made} ({pdf.human_size(made.stat().st_size)})")
+    print(f"wrote {made} ({human_size(made.stat().st_size)})")
     return 0
+
+
+def _paper_from_config() -> str:
+    """The plugin's paper setting in ./mkdocs.yml, else A4."""
+    from .editions.pdf import PAPER
+
+    paper = _plugin_settings().get("paper")
+    return paper if isinstance(paper, str) and paper in PAPER else "a4"
 
 
 def _art_counts(story: Story) -> str:
@@ -286,6 +302,15 @@ def _new_from_answer(args, root: Path, site_url: str | None) -> int:
 
 def _story_dir_from_config(root: Path = Path(".")) -> Path:
     """The graphic-novel plugin's story_dir in ./mkdocs.yml, else story/."""
+    value = _plugin_settings(root).get("story_dir")
+    if isinstance(value, str) and value.strip():
+        return root / value
+    return root / "story"
+
+
+def _plugin_settings(root: Path = Path(".")) -> dict:
+    """The graphic-novel plugin's settings in ./mkdocs.yml ({} when there are
+    none, or mkdocs.yml cannot be read: the build itself reports that)."""
     import yaml
 
     try:
@@ -293,17 +318,15 @@ def _story_dir_from_config(root: Path = Path(".")) -> Path:
         config = yaml.load(text, Loader=_lenient_loader())  # a SafeLoader subclass
         for entry in config.get("plugins") or []:
             if isinstance(entry, dict) and isinstance(entry.get("graphic-novel"), dict):
-                value = entry["graphic-novel"].get("story_dir")
-                if isinstance(value, str) and value.strip():
-                    return root / value
+                return entry["graphic-novel"]
     except (OSError, UnicodeError, AttributeError, yaml.YAMLError):
         pass
-    return root / "story"
+    return {}
 
 
 def _lenient_loader():
     """A safe YAML loader that reads mkdocs.yml's !ENV and !!python tags as
-    nothing (only story_dir matters here)."""
+    nothing (only the plugin's own settings matter here)."""
     import yaml
 
     class Lenient(yaml.SafeLoader):
@@ -536,8 +559,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "page numbers, each chapter on a new page, the prompts and "
                                    "the references. Drafts are left out.")
     _story_dir_option(p)
-    p.add_argument("--paper", choices=("a4", "letter"), default="a4",
-                   help="paper size (default: a4)")
+    p.add_argument("--paper", choices=("a4", "letter"),
+                   help="paper size (default: the paper setting in mkdocs.yml, else a4)")
     p.add_argument("--output", metavar="FILE",
                    help="where to write it (default: site_build/<title>.pdf)")
     p.set_defaults(func=cmd_pdf)

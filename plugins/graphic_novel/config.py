@@ -38,6 +38,8 @@ class GraphicNovelConfig(Config):
     offline = c.Type(bool, default=True)  # the service worker (never under `mkdocs serve`)
     offline_whole_site_mb = c.Type(int, default=PRECACHE_BUDGET // 2**20)
     epub = c.Type(bool, default=True)  # the EPUB 3 edition (editions/epub.py; not under serve)
+    pdf = c.Type(bool, default=False)  # the print edition (editions/pdf.py; needs WeasyPrint)
+    paper = c.Choice(("a4", "letter"), default="a4")  # the print edition's page size
 
 
 def settings_problem(settings: GraphicNovelConfig) -> str | None:

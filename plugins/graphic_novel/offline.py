@@ -35,9 +35,9 @@ DEFAULT_THEME_COLOUR = "#4051b5"  # Material's indigo
 # Content-addressed names: panels (-1db025b34d.webp), Material (.57a0d79d.min.css), ours.
 IMMUTABLE = re.compile(r"[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+$")
 # Never cached: source maps, compressed copies, share-preview pictures, the feed, the
-# worker itself, the e-book (a download, read elsewhere), and search languages other
-# than the ones the site uses.
-SKIPPED = re.compile(r"(\.map|\.gz|\.epub)$|-social-[0-9a-f]+\.jpg$|^feed\.xml$|^sw\.js$|"
+# worker itself, the EPUB and the PDF (downloads, read elsewhere), and search languages
+# other than the ones the site uses.
+SKIPPED = re.compile(r"(\.map|\.gz|\.epub|\.pdf)$|-social-[0-9a-f]+\.jpg$|^feed\.xml$|^sw\.js$|"
                      r"^assets/javascripts/lunr/")
 _PICTURE_REF = re.compile(r'(?:src|srcset|href)="([^"]+)"')
 

@@ -229,7 +229,7 @@ class Context:
     directory_urls: bool = True
     site_url: str | None = None
     blocks: Blocks = field(default_factory=Blocks)
-    editions: tuple[str, ...] = ()  # the site paths of the downloadable editions (the EPUB)
+    editions: tuple[str, ...] = ()  # the site paths of the downloadable editions (EPUB, PDF)
     memo: PromptMemo | None = None  # prompts shown in earlier builds (prompt_memo.py)
 
     @functools.cached_property
@@ -762,8 +762,8 @@ def cover_page(ctx: Context) -> str:
                        'Read it all on one page</a>')
     head.append(f'<p class="gn-actions">{" ".join(actions)}</p>')
     if ctx.editions:
-        from .editions.epub import download_html
-        head.extend(download_html(ctx.link(uri, path)) for path in ctx.editions)
+        from .editions.shelf import download_html
+        head.append(download_html([(ctx.link(uri, path), path) for path in ctx.editions]))
     if story.narrative_prompt or story.style:
         extra = ""
         if story.style:

@@ -31,7 +31,7 @@ from . import (
 )
 from . import images as img
 from .config import GraphicNovelConfig
-from .editions import epub
+from .editions import shelf
 from .errors import StoryError
 from .loader import load_story
 from .prompt_memo import PromptMemo
@@ -104,9 +104,11 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             self._start_images(state)
         except StoryError as exc:
             return self._stop(config, str(exc), error_page.lines_of(exc))
-        if self.config.epub and not self.serving:  # planned while the chapters have their text
-            state.epub = epub.plan(story, state.images, state.cache_dir,
-                                   config.theme.get("language") or "en", config.site_url)
+        if not self.serving:  # planned while the chapters have their text
+            state.editions = shelf.plan(story, state.images, state.cache_dir,
+                                        config.theme.get("language") or "en", config.site_url,
+                                        epub_on=self.config.epub, pdf_on=self.config.pdf,
+                                        paper=self.config.paper)
 
     def _stop(self, config, message: str, problems: list[str]) -> None:
         """A mistake in the story: the build stops with ``message``, or under
@@ -153,7 +155,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         ctx = state.ctx = pages.Context(state.loaded, state.images, config.use_directory_urls,
                                         config.site_url, memo=PromptMemo(state.cache_dir,
                                                                          pages.clean_prompt_html))
-        ctx.editions = (state.epub.file_name,) if state.epub else ()
+        state.editions, notes = shelf.offered(state.editions)
+        for note in notes:  # the PDF without its engine: the rest of the site builds
+            log.info(note)
+        ctx.editions = tuple(made.file_name for made in state.editions)
         state.makers = pages.page_makers(ctx)
         for uri in state.makers:
             # The one-page edition is linked from the cover, not a step of the paging.
@@ -311,9 +316,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     # ------------------------------------------------------------------ the end
 
     def _end_build(self) -> None:
-        """Drop this build's state; close its drawing workers."""
+        """Drop this build's state; close its drawing and print workers."""
         if self.state is not None:
             self.state.stop_workers()
+            self.state.stop_printer()
             self.state.remove_made_files()
             self.state = None
 
@@ -341,9 +347,14 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         img.copy_into_site(state.cache_dir, state.images, config.site_dir)
         if state.ctx is not None and state.ctx.memo is not None:
             state.ctx.memo.save()
-        if state.epub is not None:
-            log.info(epub.publish(state.epub, state.images, state.cache_dir, config.site_dir,
-                                  pages.page_file(pages.COVER_URI, config.use_directory_urls)))
+        cover = pages.page_file(pages.COVER_URI, config.use_directory_urls)
+        try:  # the EPUB and the PDF: made unless cached, sizes on the cover
+            made = shelf.publish(state.editions, state.images, state.cache_dir,
+                                 config.site_dir, cover)
+        except StoryError as exc:
+            raise PluginError(str(exc)) from None
+        for line in made:
+            log.info(line)
         if state.one_page is not None:
             pages.write_one_page(state.story, *state.one_page, state.rendered)
             state.one_page, state.rendered = None, {}

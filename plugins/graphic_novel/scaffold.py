@@ -57,6 +57,11 @@ plugins:
       loop: false
   - graphic-novel:
       story_dir: story
+      # The editions `mkdocs build` makes beside the site (never `mkdocs serve`;
+      # drafts are left out), offered on the cover and in the feed.
+      epub: true   # the EPUB 3 book
+      pdf: true    # the print edition; needs WeasyPrint, else the build says so and goes on
+      paper: a4    # the PDF's page size: a4 or letter
 """
 
 MKDOCS_YML = "site_name: {title}\n{site_url}site_dir: site_build\ndocs_dir: docs\n\n" + \

@@ -144,9 +144,12 @@ def atom_feed(ctx: Context) -> str:
     sub(feed, "link", rel="alternate", type="text/html",
         href=absolute(ctx, COVER_URI, page_url(COVER_URI, ctx.directory_urls)) or "./")
     sub(feed, "generator", "graphic-novel")
-    for path in ctx.editions:  # the EPUB, as a related download
-        sub(feed, "link", rel="related", type="application/epub+zip",
-            href=absolute(ctx, COVER_URI, path), title=f"{story.title} (EPUB)")
+    from .editions.shelf import format_of
+
+    for path in ctx.editions:  # the EPUB and the PDF, as related downloads
+        edition = format_of(path)
+        sub(feed, "link", rel="related", type=edition.media_type,
+            href=absolute(ctx, COVER_URI, path), title=f"{story.title} ({edition.name})")
     for chapter in sorted(story.chapters, key=lambda c: (-c.updated, c.position)):
         entry = sub(feed, "entry")
         sub(entry, "title", chapter_heading(chapter.label, chapter.title))

@@ -22,7 +22,7 @@ from .pages import Context
 from .rules import plural
 
 if TYPE_CHECKING:
-    from .editions.epub import EpubPlan
+    from .editions.shelf import Plan
 
 
 @dataclass
@@ -50,7 +50,8 @@ class BuildState:
         if self.story is None:
             raise RuntimeError("graphic-novel: the story is used before it has loaded")
         return self.story
-    epub: EpubPlan | None = None  # this build's EPUB, when it makes one (editions/epub.py)
+    # This build's editions (the EPUB, the PDF), as far as it makes them (editions/shelf.py).
+    editions: list[Plan] = field(default_factory=list)
     # Files this build makes for MkDocs to copy (the feed, the contents list);
     # a folder of its own, removed when the build ends.
     made_dir: Path | None = None
@@ -74,6 +75,13 @@ class BuildState:
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None
+
+    def stop_printer(self) -> None:
+        """Close the PDF's print process, if one is still running."""
+        if self.editions:
+            from .editions import shelf
+
+            shelf.close(self.editions)
 
     def release_chapter_texts(self) -> None:
         """Every page is converted: the story's copy of each chapter's text

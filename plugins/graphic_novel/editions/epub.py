@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import time
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ VERSION = "1"  # bump when the book is made differently
 CACHE_FOLDER = "epub"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the time is not the content
 MEDIA_TYPE = "application/epub+zip"
-SIZE_SLOT = "gn-edition-size-epub"  # filled in on the cover once the book's size is known
 
 STYLESHEET = """\
 body { margin: 0 4%; line-height: 1.5; }
@@ -294,48 +292,18 @@ def write(book, path: Path, modified: datetime) -> None:
     writer.write()
 
 
-# ---------------------------------------------------------------- the cover and check
-
-
-def download_html(href: str) -> str:
-    """The cover's download link; its size goes in the slot once the book is made."""
-    return (f'<div class="gn-editions" data-search-exclude="true"><p>'
-            f'<a class="md-button gn-download" href="{href}">Download EPUB</a> '
-            f'<span class="gn-edition-size">{SIZE_SLOT}</span></p></div>')
-
-
-def fill_size(page_html: str, size: int) -> str:
-    return page_html.replace(SIZE_SLOT, f"({human_size(size)})", 1)
-
-
-def human_size(size: int) -> str:
-    """"2.4 MB", "310 KB"."""
-    if size >= 1_000_000:
-        return f"{size / 1e6:.1f} MB"
-    return f"{max(1, round(size / 1e3))} KB"
+# ---------------------------------------------------------------- check
 
 
 def problems(story: Story, shown) -> list[str]:
-    """What the book cannot carry, one line each, "file:line: what to do".
+    """What the editions cannot carry, one line each, "file:line: what to do"
+    (the PDF is printed from the EPUB's XHTML, so the two lose the same links).
     ``shown`` turns a story file's path into the path the author knows."""
     out = []
     for chapter in book_story(story).chapters:
         for line, what in epub_text.unreachable_links(chapter, story):
             out.append(f"{shown(chapter.source)}:{chapter.body_line + line - 1}: {what}; the "
-                       "EPUB shows its text only (link to a chapter's .md file or an http(s) "
-                       "address to keep the link).")
+                       "EPUB and PDF editions show its text only (link to a chapter's .md "
+                       "file or an http(s) address to keep the link).")
     return out
 
-
-def publish(epub_plan: EpubPlan, images: dict[str, ImageSet], cache_dir: Path,
-            site_dir: str | Path, cover_file: str) -> str:
-    """Make the book if the cache lacks it, put it in the site and its size on
-    the cover page (already written). Returns a line for the build log."""
-    was_ready, started = epub_plan.ready, time.perf_counter()
-    size = copy_into_site(make(epub_plan, images, cache_dir), site_dir, epub_plan.file_name)
-    cover = Path(site_dir) / cover_file
-    if cover.is_file():
-        cover.write_text(fill_size(cover.read_text("utf-8"), size), "utf-8")
-    how = "from cache" if was_ready else \
-        f"made this build in {time.perf_counter() - started:.2f} s"
-    return f"EPUB edition: {epub_plan.file_name}, {human_size(size)} ({how})"

@@ -2,9 +2,11 @@
 XHTML bodies (one document: cover page, contents with page numbers, each
 chapter on a new page, the prompts and the references).
 
-Off by default (``pdf: true`` turns it on). WeasyPrint needs Pango; when it
-cannot be imported the build says so in one line and goes on without it.
-Cached like the EPUB, under a hash of the book's content and the paper size.
+Off by default (``pdf: true`` turns it on). Cached like the EPUB, under a
+hash of the book's content and the paper size. In a site build WeasyPrint
+runs in a process of its own (a :class:`Printer`): its import alone is some
+40 MB and a second, and it changes Pillow for the whole process. When it
+cannot be loaded the build says so in one line and goes on without it.
 """
 
 from __future__ import annotations
@@ -13,17 +15,20 @@ import hashlib
 import html
 import os
 import re
-import time
+import sys
+from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Story
 from . import epub, epub_images, epub_text
 
 PAPER = {"a4": "A4", "letter": "letter"}
 VERSION = "1"
+MEDIA_TYPE = "application/pdf"
 NO_ENGINE = ("PDF edition skipped: WeasyPrint cannot be loaded here ({why}); install it with "
              "pip and Debian's libpango-1.0-0, or set 'pdf: false' in mkdocs.yml.")
 
@@ -61,10 +66,16 @@ class PdfPlan:
     story: Story | None
     language: str
     paper: str
+    printer: Printer | None = None  # the print process, while the PDF is still to be made
 
     @property
     def ready(self) -> bool:
         return self.cached.is_file() and self.cached.stat().st_size > 0
+
+    def close(self) -> None:
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
 
 
 def _engine_version() -> str:
@@ -75,24 +86,60 @@ def _engine_version() -> str:
 
 
 def engine_problem() -> str | None:
-    """Why the PDF cannot be made here, in one line, or None."""
+    """Why the PDF cannot be made here, in one line, or None (imports
+    WeasyPrint into this process)."""
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as exc:
-        return NO_ENGINE.format(why=str(exc).splitlines()[0][:120])
+        return NO_ENGINE.format(why=(str(exc).splitlines() or [type(exc).__name__])[0][:120])
     return None
+
+
+class Printer:
+    """One worker process that loads WeasyPrint as soon as it is made and
+    prints the PDF when asked: the build process never holds the engine.
+    Made when a build will print, so loading it overlaps the build's pages."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork on Linux, as the image workers (images.Renderer) do.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context(method))
+        self._loaded: Future = self._pool.submit(engine_problem)
+
+    def problem(self) -> str | None:
+        """Waits for the engine to load: why it cannot, in one line, or None."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._loaded.result()
+        except BrokenProcessPool:
+            return NO_ENGINE.format(why="its process stopped while loading it")
+
+    def write_pdf(self, source: str, out: Path, base_url: str) -> None:
+        if self._pool is None:
+            raise RuntimeError("graphic-novel: the printer is used after it was closed")
+        self._pool.submit(write_pdf, source, out, base_url).result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def file_name(story: Story) -> str:
     return epub.file_name(story).removesuffix(".epub") + ".pdf"
 
 
-human_size = epub.human_size
-
-
 def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
-         paper: str, site_url: str | None = None) -> PdfPlan:
-    book = epub.plan(story, images, cache_dir, language, site_url)
+         paper: str, site_url: str | None = None, book: epub.EpubPlan | None = None) -> PdfPlan:
+    """What the PDF will be, and whether the cache has it already. ``book``,
+    the EPUB's plan for the same story when the build has one, spares
+    hashing the story twice."""
+    book = book or epub.plan(story, images, cache_dir, language, site_url)
     # The book's content, and how it is printed: this module's version, its
     # stylesheet, the paper and the engine's version.
     how = hashlib.sha256(f"{VERSION}{PRINT_CSS}{_engine_version()}".encode()).hexdigest()[:8]
@@ -143,30 +190,42 @@ def _one_document_links(text: str) -> str:
     return _BOOK_LINK_RE.sub(lambda m: f'href="{m.group(2) or "#" + m.group(1)}"', text)
 
 
+def write_pdf(source: str, out: Path, base_url: str) -> None:
+    """Print the HTML document ``source`` to ``out`` (what the printer's process runs)."""
+    import weasyprint
+
+    # Reproducible bytes: no creation or modification time from the clock.
+    weasyprint.HTML(string=source, base_url=base_url).write_pdf(
+        str(out), uncompressed_pdf=False, custom_metadata=False)
+
+
 def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Path:
+    """The PDF in the cache, printed if it is not there yet (the panels must be
+    drawn by now): on the plan's printer when it has one, else in this process."""
     if pdf_plan.ready or pdf_plan.story is None:
         return pdf_plan.cached
-    import weasyprint
+    from concurrent.futures.process import BrokenProcessPool
 
     source = document(pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper)
     pdf_plan.cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_plan.cached.with_name(f".{pdf_plan.cached.name}.{os.getpid()}.partial")
-    # Reproducible bytes: no creation or modification time from the clock.
-    weasyprint.HTML(string=source, base_url=str(cache_dir)).write_pdf(
-        str(tmp), uncompressed_pdf=False, custom_metadata=False)
+    try:
+        if pdf_plan.printer is not None:
+            pdf_plan.printer.write_pdf(source, tmp, str(cache_dir))
+        else:
+            write_pdf(source, tmp, str(cache_dir))
+    except BrokenProcessPool:
+        tmp.unlink(missing_ok=True)
+        raise StoryError(None, "the PDF's print process stopped unexpectedly (out of memory?); "
+                               "run the build again, or set 'pdf: false'.") from None
+    except Exception as exc:  # WeasyPrint's own errors have no common base
+        tmp.unlink(missing_ok=True)
+        what = (str(exc).splitlines() or [""])[0][:200]
+        raise StoryError(None, f"WeasyPrint could not print the PDF ({type(exc).__name__}: "
+                               f"{what}); set 'pdf: false' to build without it.") from None
     os.replace(tmp, pdf_plan.cached)
     pdf_plan.story = None
     return pdf_plan.cached
-
-
-def publish(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path,
-            site_dir: str | Path) -> str:
-    """Make the PDF if the cache lacks it and put it in the site; a log line."""
-    was_ready, started = pdf_plan.ready, time.perf_counter()
-    size = epub.copy_into_site(make(pdf_plan, images, cache_dir), site_dir, pdf_plan.file_name)
-    how = "from cache" if was_ready else \
-        f"made this build in {time.perf_counter() - started:.2f} s"
-    return f"PDF edition: {pdf_plan.file_name}, {epub.human_size(size)} ({how})"
 
 
 def story_pdf(story: Story, cache_dir: Path, out: Path, paper: str = "a4",

@@ -1,0 +1,132 @@
+"""The editions one build makes, as one list: planned while the chapters have
+their text, offered on the cover and in the feed, made and put in the site
+at the end. The EPUB and the PDF go through the same steps; only how each
+is made differs (epub.make, pdf.make).
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..images import ImageSet
+from ..model import Story
+from . import epub, pdf
+
+Plan = epub.EpubPlan | pdf.PdfPlan
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # as a reader knows it: "EPUB", "PDF"
+    media_type: str
+
+    @property
+    def size_slot(self) -> str:
+        """Where the cover says the file's size, once it is known."""
+        return f"gn-edition-size-{self.name.lower()}"
+
+
+FORMATS = {".epub": Format("EPUB", epub.MEDIA_TYPE), ".pdf": Format("PDF", pdf.MEDIA_TYPE)}
+
+
+def format_of(path: str) -> Format:
+    """The format of the edition at site path ``path``, from its suffix."""
+    return FORMATS[PurePosixPath(path).suffix]
+
+
+def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+         site_url: str | None, *, epub_on: bool, pdf_on: bool, paper: str) -> list[Plan]:
+    """The editions this build offers. A PDF the cache lacks gets its printer
+    now, so WeasyPrint loads while the pages are built (see :func:`offered`)."""
+    plans: list[Plan] = []
+    book = epub.plan(story, images, cache_dir, language, site_url) if epub_on else None
+    if book is not None:
+        plans.append(book)
+    if pdf_on:
+        print_plan = pdf.plan(story, images, cache_dir, language, paper, site_url, book)
+        if not print_plan.ready:
+            print_plan.printer = pdf.Printer()
+        plans.append(print_plan)
+    return plans
+
+
+def offered(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
+    """The editions that can be made here, and a log line for each that cannot
+    (a PDF to print without WeasyPrint). Waits for the printer to load."""
+    kept: list[Plan] = []
+    notes: list[str] = []
+    for made in plans:
+        problem = None
+        if isinstance(made, pdf.PdfPlan) and made.printer is not None:
+            problem = made.printer.problem()
+            if problem:
+                made.close()
+                notes.append(problem)
+        if not problem:
+            kept.append(made)
+    return kept, notes
+
+
+def close(plans: list[Plan]) -> None:
+    """Stop any printer still running (a build that failed or ended)."""
+    for made in plans:
+        if isinstance(made, pdf.PdfPlan):
+            made.close()
+
+
+def publish(plans: list[Plan], images: dict[str, ImageSet], cache_dir: Path,
+            site_dir: str | Path, cover_file: str) -> list[str]:
+    """Make each edition the cache lacks, put them all in the site and their
+    sizes on the cover page (written by now). Returns a line for the build
+    log for each. A StoryError says why one could not be made."""
+    lines, sizes = [], {}
+    for made in plans:
+        was_ready, started = made.ready, time.perf_counter()
+        try:
+            path = epub.make(made, images, cache_dir) if isinstance(made, epub.EpubPlan) \
+                else pdf.make(made, images, cache_dir)
+        finally:
+            if isinstance(made, pdf.PdfPlan):
+                made.close()
+        size = sizes[made.file_name] = epub.copy_into_site(path, site_dir, made.file_name)
+        how = "from cache" if was_ready else \
+            f"made this build in {time.perf_counter() - started:.2f} s"
+        lines.append(f"{format_of(made.file_name).name} edition: {made.file_name}, "
+                     f"{human_size(size)} ({how})")
+    cover = Path(site_dir) / cover_file
+    if sizes and cover.is_file():
+        cover.write_text(fill_sizes(cover.read_text("utf-8"), sizes), "utf-8")
+    return lines
+
+
+# ---------------------------------------------------------------- the cover
+
+
+def download_html(links: list[tuple[str, str]]) -> str:
+    """The cover's download links, side by side: (href, the edition's site path)
+    each. Each size goes in its slot once the file is made (:func:`fill_sizes`)."""
+    items = []
+    for href, path in links:
+        kind = format_of(path)
+        items.append(f'<span class="gn-edition"><a class="md-button gn-download" '
+                     f'href="{html.escape(href)}">Download {kind.name}</a> '
+                     f'<span class="gn-edition-size">{kind.size_slot}</span></span>')
+    return ('<div class="gn-editions" data-search-exclude="true"><p>'
+            + " ".join(items) + "</p></div>")
+
+
+def fill_sizes(page_html: str, sizes: dict[str, int]) -> str:
+    """The cover with each edition's size, by its site path, in its slot."""
+    for path, size in sizes.items():
+        page_html = page_html.replace(format_of(path).size_slot, f"({human_size(size)})", 1)
+    return page_html
+
+
+def human_size(size: int) -> str:
+    """"2.4 MB", "310 KB"."""
+    if size >= 1_000_000:
+        return f"{size / 1e6:.1f} MB"
+    return f"{max(1, round(size / 1e3))} KB"
