@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -27,9 +28,16 @@ NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "smarty")
 MIN_PANEL = (320, 180)
 
 
+class StoryEntry(Config):
+    """One story of a site with several: its folder, and where its pages go."""
+    folder = c.Type(str)  # a complete story folder, relative to mkdocs.yml
+    prefix = c.Optional(c.Type(str))  # its URL prefix; default stories/<folder name>/
+
+
 class GraphicNovelConfig(Config):
     enabled = c.Type(bool, default=True)
     story_dir = c.Type(str, default="story")
+    stories = c.ListOfItems(c.SubConfig(StoryEntry), default=[])  # several stories (see README)
     cache_dir = c.Type(str, default=".cache/graphic-novel")
     panel_width = c.Type(int, default=1600)
     panel_height = c.Type(int, default=900)
@@ -51,9 +59,75 @@ def settings_problem(settings: GraphicNovelConfig) -> str | None:
 
 
 def project_paths(config, settings: GraphicNovelConfig) -> tuple[Path, Path]:
-    """The story folder and the image cache, both relative to mkdocs.yml."""
-    base = Path(config.config_file_path or ".").resolve().parent
-    return base / settings.story_dir, base / settings.cache_dir
+    """The (first) story folder and the image cache, both relative to mkdocs.yml."""
+    base = _base(config)
+    first = settings.stories[0].folder if settings.stories else settings.story_dir
+    return base / first, base / settings.cache_dir
+
+
+def _base(config) -> Path:
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+@dataclass(frozen=True)
+class StorySpec:
+    name: str  # the folder's name: what `--story NAME` and messages call it
+    folder: Path
+    prefix: str  # "" for a story at the site root, else "stories/<name>/"
+    setting: str  # how mkdocs.yml names it, for messages: "stories[2]" or "story_dir"
+
+
+def site_stories(config, settings: GraphicNovelConfig) -> list[StorySpec]:
+    """The site's stories in mkdocs.yml's order: the ``stories:`` list, else
+    the one ``story_dir`` at the site root. Raises ValueError with a
+    one-line message naming the setting when the list is wrong."""
+    base = _base(config)
+    if not settings.stories:
+        folder = base / settings.story_dir
+        return [StorySpec(folder.name, folder, "", "story_dir")]
+    if settings.story_dir != "story":
+        raise ValueError("graphic-novel: set either 'story_dir' (one story) or 'stories' "
+                         "(several) in mkdocs.yml, not both.")
+    specs: list[StorySpec] = []
+    for n, entry in enumerate(settings.stories):
+        setting = f"stories[{n}]"
+        folder = (base / entry.folder).resolve()
+        name = folder.name
+        prefix = _normal_prefix(entry.prefix, name, setting)
+        if not folder.is_dir():
+            raise ValueError(f"graphic-novel: {setting}: the story folder '{entry.folder}' "
+                             "does not exist (folders are relative to mkdocs.yml).")
+        for other in specs:
+            if other.folder == folder:
+                raise ValueError(f"graphic-novel: {setting}: the folder '{entry.folder}' is "
+                                 f"listed twice (also {other.setting}).")
+            if other.name == name:
+                raise ValueError(f"graphic-novel: {setting}: two stories are named '{name}' "
+                                 f"(also {other.setting}); rename one folder.")
+            if other.prefix == prefix:
+                raise ValueError(f"graphic-novel: {setting}: prefix '{prefix or '/'}' is "
+                                 f"taken by {other.setting}; give each story its own.")
+            if prefix.startswith(other.prefix) or other.prefix.startswith(prefix):
+                raise ValueError(f"graphic-novel: {setting}: prefix '{prefix or '/'}' and "
+                                 f"{other.setting}'s '{other.prefix or '/'}' overlap; one "
+                                 "story's pages would be inside the other's.")
+        specs.append(StorySpec(name, folder, prefix, setting))
+    return specs
+
+
+_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")
+
+
+def _normal_prefix(prefix: str | None, name: str, setting: str) -> str:
+    """"stories/<name>/" by default; an author's prefix with one trailing "/"."""
+    if prefix is None:
+        prefix = "stories/" + (re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or "story")
+    cleaned = prefix.strip().strip("/")
+    if cleaned and not _PREFIX_RE.fullmatch(cleaned):
+        raise ValueError(f"graphic-novel: {setting}: prefix '{prefix}' must be lower-case "
+                         "letters, digits, '-', '_' and '.', in parts split by '/' "
+                         "(like stories/my-story/).")
+    return cleaned + "/" if cleaned else ""
 
 
 def add_what_pages_need(config) -> list[str]:

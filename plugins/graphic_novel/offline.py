@@ -39,6 +39,7 @@ IMMUTABLE = re.compile(r"[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+$")
 # other than the ones the site uses.
 SKIPPED = re.compile(r"(\.map|\.gz|\.epub|\.pdf)$|-social-[0-9a-f]+\.jpg$|^feed\.xml$|^sw\.js$|"
                      r"^assets/javascripts/lunr/")
+_PANELS_RE = re.compile(r"(^|/)assets/panels/")  # a story's panels, at its prefix
 _PICTURE_REF = re.compile(r'(?:src|srcset|href)="([^"]+)"')
 
 
@@ -90,7 +91,7 @@ def page_pictures(site_dir: Path, page: str, files: set[str]) -> list[str]:
                 continue
             target = (base / url.split("#")[0].split("?")[0]).as_posix()
             target = _normal(target)
-            if target in files and target.startswith("assets/panels/"):
+            if target in files and _PANELS_RE.search(target):
                 found.append(target)
     return sorted(set(found))
 

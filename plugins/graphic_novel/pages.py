@@ -231,6 +231,10 @@ class Context:
     blocks: Blocks = field(default_factory=Blocks)
     editions: tuple[str, ...] = ()  # the site paths of the downloadable editions (EPUB, PDF)
     memo: PromptMemo | None = None  # prompts shown in earlier builds (prompt_memo.py)
+    # Where the story's pages are in the site ("stories/<name>/"; "" at the root). Every
+    # URI here is the story's own ("index.md", "chapters/01-x.md"), and so is every link
+    # between them: the prefix only shows in links out of the story (site_link).
+    prefix: str = ""
 
     @functools.cached_property
     def chapters_by_uri(self) -> dict[str, Chapter]:
@@ -242,6 +246,10 @@ class Context:
             return self.memo.forms(text)
         rendered, plain = html_and_text(text)
         return clean_prompt_html(rendered), plain
+
+    def site_link(self, from_uri: str, site_path: str) -> str:
+        """A link from the story's page ``from_uri`` to a path from the site root."""
+        return relative(self.prefix + from_uri, site_path, self.directory_urls)
 
     def link(self, from_uri: str, to_uri_or_path: str) -> str:
         target = to_uri_or_path
@@ -604,7 +612,8 @@ def chapter_page(ctx: Context, chapter: Chapter) -> str:
         pager(ctx, chapter, "top"),
         f'<div class="gn-chapter-head" {NOT_SEARCHED} data-chapter="{esc(chapter.slug)}" '
         f'data-position="{chapter.position}" data-total="{len(story.chapters)}" '
-        f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}">',
+        f'data-label="{esc(chapter.label)}" data-title="{esc(chapter.title)}"'
+        + (f' data-story="{esc(ctx.prefix)}"' if ctx.prefix else "") + ">",
         f'<p class="gn-kicker">{esc(chapter_kicker(story, chapter))}'
         + (' <span class="gn-draft">Draft</span>' if chapter.draft else "") + "</p>",
         "</div>",
@@ -756,8 +765,9 @@ def cover_page(ctx: Context) -> str:
     if first_page:
         actions.append(f'<a class="md-button md-button--primary gn-start" '
                        f'href="{ctx.link(uri, first_page.src_uri)}">Start reading</a>')
-        actions.append('<a class="md-button md-button--primary gn-continue" href="#" hidden>'
-                       'Continue reading</a>')
+        story_key = f' data-story="{esc(ctx.prefix)}"' if ctx.prefix else ""
+        actions.append(f'<a class="md-button md-button--primary gn-continue" href="#"'
+                       f'{story_key} hidden>Continue reading</a>')
         actions.append(f'<a class="md-button gn-onepage" href="{ctx.link(uri, ONE_PAGE_URI)}">'
                        'Read it all on one page</a>')
     head.append(f'<p class="gn-actions">{" ".join(actions)}</p>')

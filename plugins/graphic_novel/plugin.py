@@ -2,13 +2,14 @@
 
 The work happens in loader, images, pages, social and offline; this file
 only calls them from MkDocs events and turns StoryError into a clean
-PluginError. What one build knows is a state.BuildState, made in
-on_pre_build and dropped when the build ends or fails. Generated files use
+PluginError. What one build knows is a state.SiteBuild (a BuildState per
+story), made in on_pre_build and dropped when the build ends or fails. Generated files use
 MkDocs' public File API only (File.generated and content_string).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -16,9 +17,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import nest_paths
 
-from . import config as settings
 from . import (
+    bookshelf,
     deferred_scripts,
     error_page,
     lightbox,
@@ -29,6 +31,7 @@ from . import (
     slots,
     social,
 )
+from . import config as settings
 from . import images as img
 from .config import GraphicNovelConfig
 from .editions import shelf
@@ -36,7 +39,7 @@ from .errors import StoryError
 from .loader import load_story
 from .prompt_memo import PromptMemo
 from .rules import ONE_PAGE_TAKEN, plural
-from .state import BuildState, panel_summary, unlettered_notes
+from .state import BuildState, SiteBuild, panel_summary, unlettered_notes
 
 log = get_plugin_logger("graphic-novel")
 
@@ -49,8 +52,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def __init__(self) -> None:
         self.serving = False  # for the whole `mkdocs serve` session (on_startup)
         self.theme_colour = offline.DEFAULT_THEME_COLOUR  # Material's primary (on_config)
-        self._nav_generated = False  # mkdocs.yml names no nav: the story's, every build
-        self.state: BuildState | None = None  # this build's; None between builds
+        self._nav_generated = True  # mkdocs.yml names no nav: the plugin's, every build
+        self.state: SiteBuild | None = None  # this build's; None between builds
 
     # Defining on_startup keeps this object across serve rebuilds; each build
     # still gets a fresh BuildState.
@@ -69,6 +72,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         for line in settings.add_what_pages_need(config):
             log.info(line)
         self.theme_colour = settings.material_primary_colour(config)
+        # Whether the nav is the plugin's to make (mkdocs.yml names none). Read here, once
+        # per configuration: MkDocs may hand a reloaded configuration to this same object.
+        self._nav_generated = config.nav is None
         return config
 
     # ------------------------------------------------------------------ loading
@@ -79,106 +85,168 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return
         if not config.site_url and not self.serving:  # serve sets its own address
             log.info(social.NO_SITE_URL)
-        state = self.state = BuildState(*settings.project_paths(config, self.config))
         try:
-            story = load_story(state.story_dir, include_drafts=self.serving,
+            specs = settings.site_stories(config, self.config)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        _, cache_dir = settings.project_paths(config, self.config)
+        site = self.state = SiteBuild([BuildState(s.folder, cache_dir, s.prefix, s.name,
+                                                  s.setting) for s in specs])
+        try:
+            img.check_cache_dir(cache_dir)
+        except StoryError as exc:
+            self._end_build()
+            raise PluginError(str(exc)) from None
+        site.memo = PromptMemo(cache_dir, pages.clean_prompt_html)
+        renderer = img.Renderer(cache_dir, workers=self.config.concurrency)
+        for book in site.books:
+            book.renderer = renderer  # one pool of drawing workers for every story
+            self._load(book, config)
+
+    def _load(self, book: BuildState, config) -> None:
+        """Load one story, start drawing its panels and plan its editions."""
+        try:
+            story = load_story(book.story_dir, include_drafts=self.serving,
                                default_title=config.site_name)
         except StoryError as exc:
-            return self._stop(config, str(exc), error_page.lines_of(exc))
+            return self._stop(book, config, str(exc), error_page.lines_of(exc))
         warnings = story.warnings + pages.cite_warnings(story)
         for warning in warnings:
             log.warning(warning)
         if warnings and config.strict:
-            return self._stop(config, f"{plural(len(warnings), 'story warning')} in strict "
-                              "mode; fix them (see above). The last built site is left as it "
-                              "was.", warnings)
+            return self._stop(book, config, f"{plural(len(warnings), 'story warning')} in "
+                              "strict mode; fix them (see above). The last built site is left "
+                              "as it was.", warnings)
         taken = next((c for c in story.chapters if c.src_uri == pages.ONE_PAGE_URI), None)
         if taken is not None:
-            message = f"{self.config.story_dir}/{taken.src_uri}: {ONE_PAGE_TAKEN}"
-            return self._stop(config, message, [message])
-        if config.nav is None or self._nav_generated:
-            config.nav = pages.nav(story)
-            self._nav_generated = True
-        state.story = story
+            message = f"{_shown(book.story_dir, config)}/{taken.src_uri}: {ONE_PAGE_TAKEN}"
+            return self._stop(book, config, message, [message])
+        book.story = story
         try:
-            self._start_images(state)
+            self._start_images(book)
         except StoryError as exc:
-            return self._stop(config, str(exc), error_page.lines_of(exc))
+            return self._stop(book, config, str(exc), error_page.lines_of(exc))
         if not self.serving:  # planned while the chapters have their text
-            state.editions = shelf.plan(story, state.images, state.cache_dir,
-                                        config.theme.get("language") or "en", config.site_url,
-                                        epub_on=self.config.epub, pdf_on=self.config.pdf,
-                                        paper=self.config.paper)
+            book.editions = shelf.plan(story, book.images, book.cache_dir,
+                                       config.theme.get("language") or "en",
+                                       _story_url(config.site_url, book.prefix),
+                                       epub_on=self.config.epub, pdf_on=self.config.pdf,
+                                       paper=self.config.paper)
 
-    def _stop(self, config, message: str, problems: list[str]) -> None:
-        """A mistake in the story: the build stops with ``message``, or under
-        `mkdocs serve` goes on to show ``problems`` in the browser (on_files)."""
-        state = self.live
-        state.stop_workers()
+    def _stop(self, book: BuildState, config, message: str, problems: list[str]) -> None:
+        """A mistake in a story: the build stops with ``message``, or under
+        `mkdocs serve` goes on to show ``problems`` in the browser on that
+        story's pages (on_files)."""
         if not self.serving:
-            self.state = None
+            self._end_build()
             raise PluginError(message)
-        state.story, state.error = None, problems
+        book.story, book.error = None, problems
         shown = f"{message}\n(shown in the browser until it is fixed)"
         if config.strict:  # an error logged under --strict would abort the build at its end
             log.info(shown)
         else:
             log.error(shown)
 
-    def _start_images(self, state: BuildState) -> None:
+    def _start_images(self, book: BuildState) -> None:
         """Plan every panel (art headers and the cache folder are checked here,
         before MkDocs cleans site_dir, so a problem leaves the last good site in
         place); drawing runs on worker processes while MkDocs renders pages."""
-        story = state.loaded
-        img.check_cache_dir(state.cache_dir)
-        state.renderer = img.Renderer(state.cache_dir, workers=self.config.concurrency)
+        story = book.loaded
+        assert book.renderer is not None  # made in on_pre_build
         jobs = []
         for panel in story.panels.values():
             art = story.art.get(panel.id)
-            shown = str(art.relative_to(state.story_dir.parent)) if art else None
+            shown = str(art.relative_to(book.story_dir.parent)) if art else None
             jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
                                      self.config.panel_height, self.config.image_format,
                                      prompt_text.placeholder_prompt(story, panel)))
-        state.images, state.pending = state.renderer.start(jobs)
+        book.images, book.pending = book.renderer.start(jobs)
 
     # ------------------------------------------------------------------ files
 
     def on_files(self, files: Files, *, config) -> Files:
-        state = self.state
-        if state is None:
+        site = self.state
+        if site is None:
             return files
-        if state.error is not None:
-            for uri in error_page.page_uris(state.story_dir):
-                self._add(files, File.generated(config, uri, content=error_page.page_markdown(
-                    state.error)))
-            return files
-        ctx = state.ctx = pages.Context(state.loaded, state.images, config.use_directory_urls,
-                                        config.site_url, memo=PromptMemo(state.cache_dir,
-                                                                         pages.clean_prompt_html))
-        state.editions, notes = shelf.offered(state.editions)
-        for note in notes:  # the PDF without its engine: the rest of the site builds
-            log.info(note)
-        ctx.editions = tuple(made.file_name for made in state.editions)
-        state.makers = pages.page_makers(ctx)
-        for uri in state.makers:
-            # The one-page edition is linked from the cover, not a step of the paging.
-            inclusion = InclusionLevel.NOT_IN_NAV if uri == pages.ONE_PAGE_URI \
-                else InclusionLevel.UNDEFINED
-            # Empty until MkDocs reads it (on_pre_page): the build never holds
-            # every page's Markdown at once.
-            self._add(files, File.generated(config, uri, content="", inclusion=inclusion))
-        # The feed and the contents list are files MkDocs copies, written in
-        # on_env to this build's own folder: held as strings they would stay
-        # in memory to the end of the build (2.3 MB at 1,000 chapters).
-        for uri in (pages.FEED_PATH, pages.CONTENTS_PATH):
-            path = state.made_file(uri)
-            self._add(files, File.generated(config, uri, abs_src_path=str(path)))
+        docs = [f for f in files.documentation_pages() if f.generated_by is None]
+        for book in site.books:
+            self._check_prefix(book, docs)
+            if book.error is not None:
+                for uri in error_page.page_uris(book.story_dir):
+                    self._add(files, File.generated(config, book.site_uri(uri),
+                                                    content=error_page.page_markdown(book.error)))
+            else:
+                self._add_story(book, files, config)
+        contexts = [b.ctx for b in site.built if b.ctx is not None]
+        if site.several and contexts:
+            has_home = any(f.src_uri == bookshelf.SHELF_HOME for f in docs)
+            uri = bookshelf.shelf_uri([c.prefix for c in contexts], has_home)
+            if files.get_file_from_path(uri) is None:  # an author's own page there is kept
+                site.shelf_uri, blocks = uri, site.shelf_blocks
+                site.shelf_maker = functools.partial(
+                    bookshelf.shelf_page, contexts, uri, config.site_name,
+                    config.site_description or "", blocks)
+                self._add(files, File.generated(config, uri, content=""))
         for asset in site_assets.reader_assets().values():
             self._add(files, File.generated(config, asset.uri, content=asset.content))
         for font in site_assets.fonts():  # the display face
             self._add(files, File.generated(config, f"{site_assets.FONTS_URI}/{font.name}",
                                             abs_src_path=str(font)))
+        self._set_nav(site, contexts, docs, config)
         return files
+
+    def _add_story(self, book: BuildState, files: Files, config) -> None:
+        site = self.live
+        ctx = book.ctx = pages.Context(book.loaded, book.images, config.use_directory_urls,
+                                       config.site_url, memo=site.memo, prefix=book.prefix)
+        book.editions, notes = shelf.offered(book.editions)
+        for note in notes:  # the PDF without its engine: the rest of the site builds
+            log.info(note)
+        ctx.editions = tuple(made.file_name for made in book.editions)
+        book.makers = pages.page_makers(ctx)
+        for uri in book.makers:
+            # The one-page edition is linked from the cover, not a step of the paging.
+            inclusion = InclusionLevel.NOT_IN_NAV if uri == pages.ONE_PAGE_URI \
+                else InclusionLevel.UNDEFINED
+            # Empty until MkDocs reads it (on_pre_page): the build never holds
+            # every page's Markdown at once.
+            self._add(files, File.generated(config, book.site_uri(uri), content="",
+                                            inclusion=inclusion))
+            site.pages[book.site_uri(uri)] = (book, uri)
+        # The feed and the contents list are files MkDocs copies, written in
+        # on_env to this build's own folder: held as strings they would stay
+        # in memory to the end of the build (2.3 MB at 1,000 chapters).
+        for uri in (pages.FEED_PATH, pages.CONTENTS_PATH):
+            path = book.made_file(uri)
+            self._add(files, File.generated(config, book.site_uri(uri), abs_src_path=str(path)))
+
+    def _check_prefix(self, book: BuildState, docs: list[File]) -> None:
+        """A story under a prefix owns that folder of the site."""
+        if not book.prefix:
+            return
+        clash = next((f for f in docs if f.src_uri.startswith(book.prefix)), None)
+        if clash is not None:
+            self._end_build()
+            raise PluginError(f"graphic-novel: {book.setting}: prefix '{book.prefix}' is "
+                              f"also where the docs page {clash.src_uri} is; give the story "
+                              "another prefix or move that page.")
+
+    def _set_nav(self, site: SiteBuild, contexts: list[pages.Context], docs: list[File],
+                 config) -> None:
+        """The stories in the nav: a lone story's reading order when mkdocs.yml names
+        no nav; with several, the site's own pages first, then each story as a section;
+        an author's own nav keeps its shape, each story's cover made its section."""
+        generated = self._nav_generated
+        if not site.several:
+            if contexts and generated:
+                config.nav = pages.nav(contexts[0].story)
+            return
+        if not generated:
+            config.nav = bookshelf.fit_nav(config.nav, contexts)
+            return
+        own = [f.src_uri for f in docs]
+        config.nav = bookshelf.site_nav(contexts, site.shelf_uri, nest_paths(own) if own
+                                        else None)
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -191,7 +259,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         files.append(file)
 
     @property
-    def live(self) -> BuildState:
+    def live(self) -> SiteBuild:
         """This build's state, in events that run only once on_pre_build has made it."""
         if self.state is None:
             raise RuntimeError("graphic-novel: a build event ran before on_pre_build")
@@ -206,21 +274,33 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     @event_priority(100)  # before other plugins look at the page
     def on_pre_page(self, page, *, config, files):
-        make = self.live.makers.get(page.file.src_uri) if self.ours(page) else None
+        if not self.ours(page):
+            return page
+        site, uri = self.live, page.file.src_uri
+        found = site.page(uri)
+        make = found[0].makers.get(found[1]) if found else \
+            site.shelf_maker if uri == site.shelf_uri else None
         if make is not None:
             page.file.content_string = make()  # MkDocs reads it next (Page.read_source)
         return page
+
+    def _blocks(self, src_uri: str) -> pages.Blocks | None:
+        site = self.live
+        found = site.page(src_uri)
+        if found is not None:
+            return found[0].ctx.blocks if found[0].ctx is not None else None
+        return site.shelf_blocks if src_uri == site.shelf_uri else None
 
     @event_priority(-100)  # after every other plugin (glightbox adds its links first)
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if not self.ours(page):
             return html
-        state = self.live
         # The author's HTML and what other plugins added are sanitised; the
         # plugin's own blocks, made safe where they were written, go in after.
         html = pages.sanitize_page(html)
-        if state.ctx is not None:
-            html = state.ctx.blocks.fill(html)
+        blocks = self._blocks(page.file.src_uri)
+        if blocks is not None:
+            html = blocks.fill(html)
         self._hide_meta(page)
         # Converted: nothing reads the Markdown after this event, and MkDocs
         # would keep both copies to the end of the build (3.4 MB at 1,000 chapters).
@@ -242,12 +322,15 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_env(self, env, *, config, files):
         # Every page has been read and converted by now; MkDocs copies the
         # other files next.
-        state = self.state
-        if state is not None and state.ctx is not None:
-            state.release_chapter_texts()
-            state.made_file(pages.FEED_PATH).write_text(social.atom_feed(state.ctx), "utf-8")
-            state.made_file(pages.CONTENTS_PATH).write_text(pages.contents_json(state.ctx),
-                                                            "utf-8")
+        if self.state is not None:
+            for book in self.state.built:
+                if book.ctx is None:
+                    continue
+                book.release_chapter_texts()
+                assert book.ctx is not None
+                book.made_file(pages.FEED_PATH).write_text(social.atom_feed(book.ctx), "utf-8")
+                book.made_file(pages.CONTENTS_PATH).write_text(pages.contents_json(book.ctx),
+                                                               "utf-8")
         return env
 
     @event_priority(100)  # before the search plugin reads `search: exclude`
@@ -258,59 +341,76 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 
     @event_priority(-100)  # after every other plugin: glightbox reads the meta too
     def on_post_page(self, output: str, *, page, config) -> str:
-        state = self.state
-        if state is None or state.ctx is None:
+        site = self.state
+        if site is None or not site.built:
             return output
-        ctx, uri = state.ctx, page.file.src_uri
-        output = ctx.blocks.fill_late(output)  # other plugins are done with the page
-        tags = "\n".join((social.head_tags(ctx, uri, config.site_name),
-                          self._offline_tags(uri), slots.preload_first_panel(output)))
-        output = social.a11y_fixes(output.replace("</head>", tags + "\n</head>", 1))
+        src_uri = page.file.src_uri
+        found = site.page(src_uri) if self.ours(page) else None
+        book, uri = found if found else (None, src_uri)
+        ctx = book.ctx if book is not None else None
+        if ctx is not None:
+            output = ctx.blocks.fill_late(output)  # other plugins are done with the page
+        tags = [self._offline_tags(src_uri, config), slots.preload_first_panel(output)]
+        if ctx is not None or not site.several:  # the story's feed and share preview
+            story_ctx = ctx or site.built[0].ctx
+            assert story_ctx is not None
+            tags.insert(0, social.head_tags(story_ctx, uri, config.site_name))
+        output = social.a11y_fixes(output.replace("</head>", "\n".join(tags) + "\n</head>", 1))
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
         output = deferred_scripts.defer_theme_scripts(output)
         if not self.ours(page):
             return output
+        page.meta = {}
+        if src_uri == site.shelf_uri:
+            return pages.mark_story_page(output, "shelf")
+        if book is None or ctx is None:
+            return output
         kind = pages.page_kind(ctx, uri)
         if kind:
             output = pages.mark_story_page(output, kind)
-        page.meta = {}
         if uri in ctx.chapters_by_uri:
             body = pages.chapter_body_html(output)  # the one-page edition reuses it
             if body is not None:
-                state.rendered[uri] = body
+                book.rendered[uri] = body
         elif uri == pages.ONE_PAGE_URI:
             # The chapters go into the one-page edition last of all: the theme,
             # the search index and other plugins handle a page of empty slots
             # instead of the whole story (at 1,000 chapters, 7 MB of HTML that
             # GLightbox alone took 58 MB to parse). on_post_build writes it.
-            state.one_page = (output, page.file.abs_dest_path)
+            book.one_page = (output, page.file.abs_dest_path)
         return output
 
-    def _offline_tags(self, uri: str) -> str:
+    def _offline_tags(self, src_uri: str, config) -> str:
         """The manifest link, and where the service worker is (graphic-novel.js registers
         it; with no such tag it unregisters a worker left from a real build)."""
-        ctx = self.live.ctx
-        assert ctx is not None, "on_post_page returns early without a context"
-        tags = [f'<link rel="manifest" href="{ctx.link(uri, offline.MANIFEST_PATH)}">',
+        def link(path: str) -> str:
+            return pages.relative(src_uri, path, config.use_directory_urls)
+
+        tags = [f'<link rel="manifest" href="{link(offline.MANIFEST_PATH)}">',
                 f'<meta name="theme-color" content="{self.theme_colour}">']
         if self.config.offline and not self.serving:
-            tags.append(f'<meta name="graphic-novel:offline" '
-                        f'content="{ctx.link(uri, offline.SW_PATH)}">')
+            tags.append(f'<meta name="graphic-novel:offline" content="{link(offline.SW_PATH)}">')
         return "\n".join(tags)
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
-        # 404.html and other theme pages: the feed link, no share preview.
-        state = self.state
-        if state is None or state.ctx is None or not template_name.endswith(".html"):
+        # 404.html and other theme pages: a lone story's feed link, no share preview.
+        site = self.state
+        if site is None or not site.built or not template_name.endswith(".html"):
             return output_content
-        tags = social.head_tags(state.ctx, None, config.site_name)
-        output = social.a11y_fixes(output_content.replace("</head>", tags + "\n</head>", 1))
-        return deferred_scripts.defer_theme_scripts(output)
+        ctx = site.built[0].ctx
+        if ctx is not None and not site.several:
+            output_content = output_content.replace(
+                "</head>", social.head_tags(ctx, None, config.site_name) + "\n</head>", 1)
+        return deferred_scripts.defer_theme_scripts(social.a11y_fixes(output_content))
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
-            story_dir, _ = settings.project_paths(config, self.config)
-            server.watch(str(story_dir))
+            try:
+                folders = [s.folder for s in settings.site_stories(config, self.config)]
+            except ValueError:
+                folders = [settings.project_paths(config, self.config)[0]]
+            for folder in folders:
+                server.watch(str(folder))
         return server
 
     # ------------------------------------------------------------------ the end
@@ -318,9 +418,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def _end_build(self) -> None:
         """Drop this build's state; close its drawing and print workers."""
         if self.state is not None:
-            self.state.stop_workers()
-            self.state.stop_printer()
-            self.state.remove_made_files()
+            self.state.end()
             self.state = None
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -330,76 +428,93 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     # one-page edition is let go first, so the two never stack up in memory.
     @event_priority(100)
     def _on_post_build_first(self, *, config) -> None:
-        state = self.state
-        if state is None or state.story is None:
+        site = self.state
+        if site is None:
             return
         try:
-            assert state.renderer is not None  # started in on_pre_build with the story
-            state.renderer.finish(state.pending)
+            for book in site.built:
+                self._finish_story(book, site, config)
+        finally:
+            site.stop_workers()
+        if site.memo is not None:
+            site.memo.save()
+        site.metas = {}
+
+    def _finish_story(self, book: BuildState, site: SiteBuild, config) -> None:
+        """One story's panels into the site, its editions and its one-page edition."""
+        story = book.loaded
+        try:
+            assert book.renderer is not None  # started in on_pre_build with the story
+            book.renderer.finish(book.pending)
         except StoryError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None
-            self._show_late_error(state, exc, config)
+            self._show_late_error(book, exc, config)
             return
         finally:
-            state.stop_workers()
-            state.pending = {}
-        img.copy_into_site(state.cache_dir, state.images, config.site_dir)
-        if state.ctx is not None and state.ctx.memo is not None:
-            state.ctx.memo.save()
+            book.pending = {}
+        where = Path(config.site_dir) / book.prefix
+        img.copy_into_site(book.cache_dir, book.images, where)
         cover = pages.page_file(pages.COVER_URI, config.use_directory_urls)
         try:  # the EPUB and the PDF: made unless cached, sizes on the cover
-            made = shelf.publish(state.editions, state.images, state.cache_dir,
-                                 config.site_dir, cover)
+            made = shelf.publish(book.editions, book.images, book.cache_dir, where, cover)
         except StoryError as exc:
             raise PluginError(str(exc)) from None
         for line in made:
             log.info(line)
-        if state.one_page is not None:
-            pages.write_one_page(state.story, *state.one_page, state.rendered)
-            state.one_page, state.rendered = None, {}
-        state.metas = {}
-        for note in unlettered_notes(state.story, state.images):
+        if book.one_page is not None:
+            pages.write_one_page(story, *book.one_page, book.rendered)
+            book.one_page, book.rendered = None, {}
+        for note in unlettered_notes(story, book.images):
             log.info(note)
-        log.info(panel_summary(state.images))
+        named = f"{book.name}: " if site.several else ""
+        log.info(named + panel_summary(book.images))
 
-    def _show_late_error(self, state: BuildState, exc: StoryError, config) -> None:
+    def _show_late_error(self, book: BuildState, exc: StoryError, config) -> None:
         """Under serve, a mistake found while drawing (the pages are written by
-        now): every story page becomes the error page."""
+        now): every page of that story becomes the error page."""
         log.error(f"{exc}\n(shown in the browser until it is fixed)")
         page = error_page.standalone_html(error_page.lines_of(exc))
-        for uri in [*pages.reading_order(state.loaded), pages.ONE_PAGE_URI]:
-            dest = Path(config.site_dir) / pages.page_file(uri, config.use_directory_urls)
+        for uri in [*pages.reading_order(book.loaded), pages.ONE_PAGE_URI]:
+            dest = Path(config.site_dir) / pages.page_file(book.site_uri(uri),
+                                                           config.use_directory_urls)
             if dest.is_file():
                 dest.write_text(page, "utf-8")
-        state.story, state.error = None, error_page.lines_of(exc)
+        book.story, book.error = None, error_page.lines_of(exc)
 
     # Last of all (the search index written): the manifest, icons and service
     # worker, which lists every file the site now holds.
     @event_priority(-100)
     def _on_post_build_last(self, *, config) -> None:
-        state = self.state
+        site = self.state
         try:
-            if state is not None and state.story is not None:
-                self._write_offline_files(state, config)
+            if site is not None and site.built:
+                self._write_offline_files(site, config)
         finally:
             self._end_build()
 
-    def _write_offline_files(self, state: BuildState, config) -> None:
-        site, story = Path(config.site_dir), state.loaded
-        icons = _copy_app_icons(state, site)
-        manifest = offline.web_manifest(story.title, story.subtitle or config.site_description
-                                        or story.title, self.theme_colour, icons)
-        (site / offline.MANIFEST_PATH).write_text(manifest, "utf-8")
+    def _write_offline_files(self, site: SiteBuild, config) -> None:
+        where, first = Path(config.site_dir), site.built[0]
+        icons = _copy_app_icons(first, where)
+        if site.several:
+            name, about = config.site_name, config.site_description or config.site_name
+        else:
+            story = first.loaded
+            name = story.title
+            about = story.subtitle or config.site_description or story.title
+        (where / offline.MANIFEST_PATH).write_text(
+            offline.web_manifest(name, about, self.theme_colour, icons), "utf-8")
         if not self.config.offline or self.serving:
             return
-        files = offline.site_files(site, settings.lunr_files(config))
+        files = offline.site_files(where, settings.lunr_files(config))
+        home = [site.shelf_uri] if site.shelf_uri else []
         order = [pages.page_file(uri, config.use_directory_urls)
-                 for uri in pages.reading_order(story)]
-        plan = offline.plan(site, files, order, self.config.offline_whole_site_mb * 2**20)
-        tmp = site / (offline.SW_PATH + ".partial")
+                 for uri in home + [b.site_uri(u) for b in site.built
+                                    for u in pages.reading_order(b.loaded)]]
+        plan = offline.plan(where, files, order, self.config.offline_whole_site_mb * 2**20)
+        tmp = where / (offline.SW_PATH + ".partial")
         tmp.write_text(offline.service_worker(plan), "utf-8")
-        os.replace(tmp, site / offline.SW_PATH)
+        os.replace(tmp, where / offline.SW_PATH)
         size = sum(f.size for f in files) / 1e6
         log.info(f"offline reading: {plural(len(plan['precache']), 'file')} cached on first "
                  "visit" + ("" if plan["whole"] else f" (the site's {size:.0f} MB is over "
@@ -407,6 +522,19 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                             "read)"))
 
     on_post_build = CombinedEvent(_on_post_build_first, _on_post_build_last)
+
+
+def _shown(folder: Path, config) -> str:
+    """A story folder as mkdocs.yml names it (relative to it)."""
+    try:
+        return str(folder.relative_to(Path(config.config_file_path or ".").resolve().parent))
+    except ValueError:
+        return str(folder)
+
+
+def _story_url(site_url: str | None, prefix: str) -> str | None:
+    """The story's own address (its editions' identifier is made from it)."""
+    return site_url.rstrip("/") + "/" + prefix if site_url and prefix else site_url
 
 
 def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:

@@ -26,7 +26,7 @@ NO_SITE_URL = ("no site_url in mkdocs.yml: share previews carry no picture or pa
 def absolute(ctx: Context, from_uri: str, path: str) -> str:
     """``path`` (site-relative) as an absolute URL, or relative to ``from_uri``."""
     if ctx.site_url:
-        return ctx.site_url.rstrip("/") + "/" + path
+        return ctx.site_url.rstrip("/") + "/" + ctx.prefix + path
     return ctx.link(from_uri, path)
 
 

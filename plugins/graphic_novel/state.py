@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from . import images as img
 from .model import Story
-from .pages import Context
+from .pages import Blocks, Context
+from .prompt_memo import PromptMemo
 from .rules import plural
 
 if TYPE_CHECKING:
@@ -27,8 +28,13 @@ if TYPE_CHECKING:
 
 @dataclass
 class BuildState:
+    """One story's part of a build."""
+
     story_dir: Path
     cache_dir: Path
+    prefix: str = ""  # where its pages go in the site ("" at the root; config.StorySpec)
+    name: str = ""  # its folder's name
+    setting: str = "story_dir"  # how mkdocs.yml names it, for messages
     story: Story | None = None
     # Under `mkdocs serve`, the story's problems: the site becomes a page that
     # lists them (error_page.py) instead of the build stopping.
@@ -55,6 +61,10 @@ class BuildState:
     # Files this build makes for MkDocs to copy (the feed, the contents list);
     # a folder of its own, removed when the build ends.
     made_dir: Path | None = None
+
+    def site_uri(self, uri: str) -> str:
+        """The MkDocs src_uri (or site path) of the story's page or file ``uri``."""
+        return self.prefix + uri
 
     def made_file(self, uri: str) -> Path:
         """Where the made file for site path ``uri`` is written."""
@@ -94,6 +104,43 @@ class BuildState:
         self.story = dataclasses.replace(self.story, chapters=chapters)
         if self.ctx is not None:
             self.ctx = dataclasses.replace(self.ctx, story=self.story)
+
+
+@dataclass
+class SiteBuild:
+    """What one build knows: each story's part, and what they share."""
+
+    books: list[BuildState]
+    memo: PromptMemo | None = None  # prompts.json, one for every story (prompt_memo.py)
+    # Every generated page's src_uri -> (its story's part, the story's own URI);
+    # the shelf page is not in it.
+    pages: dict[str, tuple[BuildState, str]] = field(default_factory=dict)
+    shelf_uri: str | None = None  # the page listing the stories, when there are several
+    shelf_maker: Callable[[], str] | None = None
+    shelf_blocks: Blocks = field(default_factory=Blocks)
+    metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
+
+    @property
+    def several(self) -> bool:
+        return len(self.books) > 1 or any(b.prefix for b in self.books)
+
+    @property
+    def built(self) -> list[BuildState]:
+        """The stories whose pages are being built (loaded, not shown as an error)."""
+        return [b for b in self.books if b.story is not None and b.error is None]
+
+    def page(self, src_uri: str) -> tuple[BuildState, str] | None:
+        return self.pages.get(src_uri)
+
+    def stop_workers(self) -> None:
+        for book in self.books:
+            book.stop_workers()
+            book.stop_printer()
+
+    def end(self) -> None:
+        self.stop_workers()
+        for book in self.books:
+            book.remove_made_files()
 
 
 def panel_summary(images: dict[str, img.ImageSet]) -> str:

@@ -280,11 +280,17 @@
     applyPrompts(open);
   });
 
-  /* Progress: remember the chapter; offer it back on the cover. */
+  /* Progress: remember the chapter; offer it back on the cover (and, on a site
+   * with several stories, on the shelf's card). Each story keeps its own. */
+  function lastKey(element) {
+    var story = element.getAttribute("data-story");
+    return story ? "last:" + story : "last";
+  }
+
   function remember() {
     var head = document.querySelector(".gn-chapter-head");
     if (!head) return;
-    save("last", {
+    save(lastKey(head), {
       url: location.pathname,
       label: head.getAttribute("data-label"),
       title: head.getAttribute("data-title")
@@ -292,13 +298,14 @@
   }
 
   function offerResume() {
-    var button = document.querySelector("a.gn-continue");
-    var last = load("last");
-    if (!button || !last || typeof last.url !== "string" || last.url.charAt(0) !== "/") return;
-    button.href = last.url;
-    button.textContent = "Continue reading: " + (last.label ? last.label + " · " : "") +
-                         (last.title || "");
-    button.hidden = false;
+    document.querySelectorAll("a.gn-continue").forEach(function (button) {
+      var last = load(lastKey(button));
+      if (!last || typeof last.url !== "string" || last.url.charAt(0) !== "/") return;
+      button.href = last.url;
+      button.textContent = "Continue reading: " + (last.label ? last.label + " · " : "") +
+                           (last.title || "");
+      button.hidden = false;
+    });
   }
 
   /* Printing: open every prompt for the paper copy, then put them back. */
