@@ -88,6 +88,7 @@ from story_generator import (
     write_plain_project,
     write_plugin_project,
     write_prompts,
+    write_shelf_project,
 )
 
 DEFAULT_SIZES = (13, 200, 1000)
@@ -105,7 +106,9 @@ EDITIONS = ("EPUB", "PDF")
 PDF_MAX_CHAPTERS = 200
 
 # Targets (the issue's numbers).
-WARM_RATIO_MAX = 1.15
+WARM_RATIO_MAX = 1.10
+SHELF_RATIO_MAX = 1.10  # N stories x M chapters against 1 story of N*M
+DEFAULT_SHELF = (10, 20)
 COLD_RATIO_MAX_13 = 2.0
 COLD_1000_MAX_S = 90.0
 REDRAW_MAX = 1
@@ -450,12 +453,38 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
     return result
 
 
+def measure_shelf(stories: int, chapters: int, repeat: int, workdir: Path) -> dict:
+    """Warm builds of one site of ``stories`` stories of ``chapters`` chapters
+    against one story of stories x chapters: a site's cost should follow its
+    chapters, not how they are split into stories."""
+    total = stories * chapters
+    progress(f"shelf: {stories} stories x {chapters} chapters against 1 x {total}")
+    shelf, single = workdir / f"shelf-{stories}x{chapters}", workdir / f"single-{total}"
+    write_shelf_project(shelf, [make_story(chapters) for _ in range(stories)])
+    write_plugin_project(single, make_story(total), pdf=False)
+    runs: dict[str, list[BuildResult]] = {"shelf": [], "single": []}
+    for kind, where in (("shelf", shelf), ("single", single)):  # cold: draw the panels
+        if run_build(where, True).returncode != 0:
+            raise BuildFailed(f"cold {kind} build", run_build(where, True))
+    for rep in range(1, repeat + 1):
+        for kind, where in (("shelf", shelf), ("single", single)):
+            result = run_build(where, True)
+            if result.returncode != 0:
+                raise BuildFailed(f"warm {kind} build (repeat {rep})", result)
+            runs[kind].append(result)
+            progress(f"shelf, repeat {rep}/{repeat}: {kind:<7} {result.seconds:7.2f} s")
+    out = {"stories": stories, "chapters": chapters, "repeats": repeat,
+           **{kind: stats([r.seconds for r in items]) for kind, items in runs.items()}}
+    out["ratio"] = out["shelf"]["median"] / out["single"]["median"]
+    return out
+
+
 # --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
 
 
-def targets(sizes: dict[int, dict]) -> list[dict]:
+def targets(sizes: dict[int, dict], shelf: dict | None = None) -> list[dict]:
     out = []
 
     def add(name: str, size: int | None, value, limit, ok: bool | None, unit: str = ""):
@@ -466,6 +495,10 @@ def targets(sizes: dict[int, dict]) -> list[dict]:
         ratio = r["ratios"]["warm_plain"]
         add(f"warm build <= {WARM_RATIO_MAX}x plain ({size} ch)", size, ratio, WARM_RATIO_MAX,
             ratio <= WARM_RATIO_MAX, "x")
+    if shelf is not None:
+        what = (f"warm build of {shelf['stories']} stories x {shelf['chapters']} ch <= "
+                f"{SHELF_RATIO_MAX}x 1 x {shelf['stories'] * shelf['chapters']} ch")
+        add(what, None, shelf["ratio"], SHELF_RATIO_MAX, shelf["ratio"] <= SHELF_RATIO_MAX, "x")
     if 13 in sizes:
         ratio = sizes[13]["ratios"]["cold_plain"]
         add(f"cold build <= {COLD_RATIO_MAX_13:g}x plain (13 ch)", 13, ratio, COLD_RATIO_MAX_13,
@@ -559,8 +592,14 @@ def report(data: dict) -> str:
     note = ("s = wall seconds, median (min-max); peak MB = the main build process's own peak "
             "RSS (plugin: the median of its worst build kind, named; workers: the cold build's "
             "drawing processes, each); ratios are of medians.")
+    shelf = data.get("shelf")
+    shelf_line = [] if not shelf else [
+        f"Several stories: {shelf['stories']} stories x {shelf['chapters']} chapters, warm "
+        f"{_spread(shelf['shelf'])} s, against 1 story of "
+        f"{shelf['stories'] * shelf['chapters']} chapters, warm {_spread(shelf['single'])} s: "
+        f"{shelf['ratio']:.2f}x", ""]
     return "\n".join([head, "", main, "", note, "", second, "",
-                      *(edition_costs(sizes, kind) for kind in EDITIONS), "",
+                      *(edition_costs(sizes, kind) for kind in EDITIONS), "", *shelf_line,
                       "Targets:", *lines])
 
 
@@ -622,6 +661,9 @@ def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, list[int], i
     parser.add_argument("--json", default="bench-results/latest.json",
                         help="where to write the results (default bench-results/latest.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--shelf", default="10x20", metavar="STORIESxCHAPTERS",
+                        help="also time a site of that many stories against one story of "
+                             "as many chapters in all (default 10x20; 0 skips it)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 3 chapters, 1 repeat (unless given)")
     args = parser.parse_args(argv)
@@ -640,6 +682,17 @@ def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, list[int], i
     return args, sizes, repeat
 
 
+def _shelf_size(text: str) -> tuple[int, int] | None:
+    """"10x20" -> (10, 20); "0" -> None."""
+    if text.strip() in ("", "0"):
+        return None
+    stories, _, chapters = text.lower().partition("x")
+    if not (stories.isdigit() and chapters.isdigit() and int(stories) > 1
+            and int(chapters) > 1):
+        raise SystemExit("bench: --shelf takes STORIESxCHAPTERS, like 10x20, or 0")
+    return int(stories), int(chapters)
+
+
 def main(argv: list[str] | None = None) -> int:
     args, sizes, repeat = _arguments(argv)
     machine = machine_facts()
@@ -655,6 +708,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             results[str(size)] = measure_size(size, repeat or default_repeat(size), workdir)
+        shelf_size = _shelf_size(args.shelf)
+        shelf = measure_shelf(*shelf_size, repeat or default_repeat(shelf_size[0] *
+                                                                    shelf_size[1]),
+                              workdir) if shelf_size else None
     except BuildFailed as exc:
         r = exc.result
         print(f"bench: the {exc.what} failed (exit {r.returncode}):\n{r.stderr}{r.stdout}",
@@ -669,8 +726,8 @@ def main(argv: list[str] | None = None) -> int:
     data = {"machine": machine,
             "settings": {"sizes": sizes, "repeat": repeat, "poll_seconds": POLL_SECONDS,
                          "draw_sample": DRAW_SAMPLE, "kept": str(workdir) if args.keep else None},
-            "sizes": results}
-    data["targets"] = targets({int(k): v for k, v in results.items()})
+            "sizes": results, "shelf": shelf}
+    data["targets"] = targets({int(k): v for k, v in results.items()}, shelf)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2) + "\n", "utf-8")

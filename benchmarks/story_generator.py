@@ -290,6 +290,27 @@ def write_plugin_project(root: Path, spec: StorySpec, pdf: bool = True) -> None:
         write_chapter(root, ch)
 
 
+def write_shelf_project(root: Path, specs: list[StorySpec]) -> None:
+    """Several stories in one site, as `graphic-novel import FOLDER` sets one up:
+    each story in stories/story-NN/, listed under ``stories:`` (no PDF: the
+    comparison is of the site's build)."""
+    folders = []
+    for n, spec in enumerate(specs, start=1):
+        one = root / f".one-{n:02d}"
+        write_plugin_project(one, spec, pdf=False)
+        (root / "stories").mkdir(parents=True, exist_ok=True)
+        (one / "story").rename(root / "stories" / f"story-{n:02d}")
+        shutil.rmtree(one)
+        folders.append(f"stories/story-{n:02d}")
+    config = MKDOCS_YML.format(title=_q("A shelf of stories"), site_url="")
+    config = config.replace("      pdf: true ", "      pdf: false", 1)
+    listed = "".join(f"\n        - folder: {f}" for f in folders)
+    assert "      story_dir: story\n" in config, "the scaffold's mkdocs.yml names story_dir"
+    config = config.replace("      story_dir: story\n", f"      stories:{listed}\n", 1)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+
+
 def write_plain_project(root: Path, spec: StorySpec, site: Path) -> None:
     """The same text and pictures as a hand-made Material site, without the plugin.
 

@@ -26,13 +26,15 @@ def _positive(value) -> bool:
 def test_bench_quick_run_writes_a_complete_report(tmp_path):
     out = tmp_path / "results" / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "3", "--repeat", "1",
+        [sys.executable, str(BENCH), "--sizes", "3", "--repeat", "1", "--shelf", "2x2",
          "--json", str(out)],
         cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     # Progress goes to stderr; the tables and the targets to stdout.
     assert "3 ch, repeat 1/1: cold" in proc.stderr
     assert "warm/plain" in proc.stdout and "Targets:" in proc.stdout
+    assert "Several stories: 2 stories x 2 chapters, warm " in proc.stdout
+    assert "warm build of 2 stories x 2 ch <= 1.1x 1 x 4 ch" in proc.stdout
 
     data = json.loads(out.read_text("utf-8"))
     machine = data["machine"]
@@ -97,3 +99,16 @@ def test_edition_costs_name_each_size_and_the_sizes_without_the_edition():
         f"not made at 1000 ch (pdf: false above {bench.PDF_MAX_CHAPTERS} ch, or no WeasyPrint)")
     assert bench.edition_costs({13: cost(None, None)}, "EPUB") == \
         "EPUB edition: not made at 13 ch (epub: false)"
+
+
+def test_shelf_measurement_names_both_sides_and_the_ratio():
+    shelf = {"stories": 10, "chapters": 20, "repeats": 3,
+             "shelf": {"median": 2.2, "min": 2.1, "max": 2.4, "runs": [2.1, 2.2, 2.4]},
+             "single": {"median": 2.0, "min": 1.9, "max": 2.1, "runs": [1.9, 2.0, 2.1]},
+             "ratio": 1.1}
+    found = [t for t in bench.targets({}, shelf) if "stories x" in t["name"]]
+    assert [(t["status"], t["value"]) for t in found] == [("PASS", 1.1)]
+    shelf["ratio"] = 1.2
+    assert [t["status"] for t in bench.targets({}, shelf) if "stories x" in t["name"]] == [
+        "FAIL"]
+    assert bench._shelf_size("10x20") == (10, 20) and bench._shelf_size("0") is None
