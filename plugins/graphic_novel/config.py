@@ -132,13 +132,30 @@ def _normal_prefix(prefix: str | None, name: str, setting: str) -> str:
 
 def add_what_pages_need(config) -> list[str]:
     """Extensions, Material features, fonts and the reader's files the
-    generated pages need. Returns log lines for the author (may be empty)."""
+    generated pages need. Returns log lines for the author (may be empty).
+
+    In a docs site (docs_dir has pages of its own), its pages are left as they
+    render without the plugin: only attr_list and md_in_html, which the
+    generated pages cannot do without, are added; not smarty (it would change
+    the docs' quotes), nor Material's navigation.prune, nor the font."""
+    docs_site = has_own_pages(config)
     for ext in NEEDED_EXTENSIONS:
-        if ext not in config.markdown_extensions:
+        if ext not in config.markdown_extensions and not (docs_site and ext == "smarty"):
             config.markdown_extensions.append(ext)
-    _prune_long_navs(config)
     link_reader_assets(config)
+    if docs_site:
+        return []
+    _prune_long_navs(config)
     return keep_fonts_on_the_site(config)
+
+
+def has_own_pages(config) -> bool:
+    """Whether docs_dir holds Markdown pages of the author's own."""
+    docs = Path(config.docs_dir)
+    try:
+        return any(p.suffix == ".md" for p in docs.rglob("*.md") if p.is_file())
+    except OSError:
+        return False
 
 
 def _prune_long_navs(config) -> None:
