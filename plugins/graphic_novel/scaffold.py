@@ -231,7 +231,7 @@ def support_files(title: str, site_url: str | None = None, story_dir: str = "sto
         "docs/.gitkeep": "",
         ".gitignore": GITIGNORE,
         "README.md": readme,
-        "Makefile": makefile(story_dirs=stories),
+        "Makefile": makefile(several=bool(stories)),
     }
 
 
