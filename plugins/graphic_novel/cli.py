@@ -225,7 +225,7 @@ def _story_pdf(chosen: Chosen, entry: ProjectStory, output: str | None, paper: s
 
     try:
         story = _load(chosen, entry, include_drafts=False)  # drafts are never in an edition
-        out = Path(output) if output else _pdf_path(chosen, entry, pdf.file_name(story))
+        out = Path(output) if output else _pdf_path(entry, pdf.file_name(story))
         made = pdf.story_pdf(story, _cache_dir(chosen, entry), out, paper)
     except StoryError as exc:
         return _fail(exc)
@@ -233,12 +233,11 @@ def _story_pdf(chosen: Chosen, entry: ProjectStory, output: str | None, paper: s
     return 0
 
 
-def _pdf_path(chosen: Chosen, story: ProjectStory, file_name: str) -> Path:
-    """site_build/<file>; with several stories, under each story's prefix."""
-    if not chosen.several:
-        return Path("site_build") / file_name
+def _pdf_path(story: ProjectStory, file_name: str) -> Path:
+    """site_build/<file>; for a story of mkdocs.yml's stories: list, under
+    its prefix (site_build/stories/<name>/<file>), --story or not."""
     parts = [p for p in story.prefix.split("/") if p not in ("", ".", "..")]
-    return Path("site_build", *(parts or [story.name]), file_name)
+    return Path("site_build", *parts, file_name)
 
 
 def _cache_dir(chosen: Chosen, story: ProjectStory) -> Path:

@@ -643,7 +643,8 @@ def _link_citations(col: _Collector, chapter: Chapter, uses: list[markup.CiteUse
             if rid not in links.references:
                 if links.refs_ok:
                     col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
-                                              "story/references.yaml or fix the id.", line)
+                                              f"{col.shown(col.root / 'references.yaml')} or "
+                                              "fix the id.", line)
                 continue
             counts[rid] = counts.get(rid, 0) + 1
             chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))
