@@ -183,6 +183,19 @@ def test_check_reports_every_story_and_the_broken_ones_file_and_line(site):
     assert "Traceback" not in err
 
 
+def test_a_listed_folder_that_is_not_there_is_that_storys_problem(site):
+    shutil.rmtree(site / "stories/the-robot-garden")
+    code, out, err = run(site, "check")
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "error: stories/the-robot-garden: the story folder does not exist; create it or "
+        "correct its path in mkdocs.yml (`story_dir`, or its `folder:` under `stories:`).",
+        "1 problem found in stories/the-robot-garden/"]
+    assert err.rstrip().endswith("2 of 3 stories with problems: the-robot-garden, "
+                                 "tide-of-lanterns")
+    assert sections(out)["winter-bees"].strip() == OK_LINE
+
+
 def test_check_of_several_good_stories_ends_with_the_count(site):
     chapter = site / "stories/tide-of-lanterns/chapters/01-storm.md"
     chapter.write_text(chapter.read_text("utf-8").replace("[@nope]", "[@history]"), "utf-8")

@@ -537,8 +537,9 @@ def _load_story(root: Path, include_drafts: bool, default_title: str,
                 shown_from: Path) -> Story:
     col = _Collector(root, shown_from)
     if not root.is_dir():
-        raise StoryError(root, "the story folder does not exist; create it or set `story_dir` "
-                               "in mkdocs.yml.")
+        raise StoryError(root, "the story folder does not exist; create it or correct its "
+                               "path in mkdocs.yml (`story_dir`, or its `folder:` under "
+                               "`stories:`).")
     meta = _load_meta(col, root, default_title)
     style, narrative, panels, cast = _load_prompts(col, root)
     references = _load_references(col, root)
