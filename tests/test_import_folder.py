@@ -367,16 +367,18 @@ def test_mkdocs_yml_lists_the_imported_stories(imported):
     assert config["site_name"] == "Our Stories"  # the index page's title
     plugin = next(p["graphic-novel"] for p in config["plugins"]
                   if isinstance(p, dict) and "graphic-novel" in p)
-    assert plugin["stories"] == [{"folder": "stories/the-moth-and-the-moon"},
-                                 {"folder": "stories/the-robot-garden"},
-                                 {"folder": "stories/tide-of-lanterns"},
-                                 {"folder": "stories/winter-bees"}]
-    assert plugin["epub"] is True and plugin["pdf"] is True  # both editions, as `new` writes
+    assert plugin == {"stories": [{"folder": "stories/the-moth-and-the-moon"},
+                                  {"folder": "stories/the-robot-garden"},
+                                  {"folder": "stories/tide-of-lanterns"},
+                                  {"folder": "stories/winter-bees"}],
+                      "epub": True, "pdf": True, "paper": "a4"}  # the editions, as `new` writes
     for name in ("Makefile", "README.md", ".gitignore", "docs/.gitkeep"):
         assert (project / name).exists(), name
     makefile = (project / "Makefile").read_text("utf-8")
-    assert "graphic_novel check --story-dir stories/winter-bees\n" in makefile
-    assert "stories/broken-story" not in makefile
+    # one `graphic-novel check` reads every story mkdocs.yml lists: no loop per story
+    assert "check:  ## every problem in every story, with file and line, without building\n" \
+           "\t$(PYTHON) -m graphic_novel check\n" in makefile
+    assert "--story-dir" not in makefile and "stories/" not in makefile
     assert "4 stories, one folder each" in (project / "README.md").read_text("utf-8")
 
 

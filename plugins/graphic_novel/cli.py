@@ -10,7 +10,8 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,6 +20,7 @@ from .atomic import write_all
 from .errors import StoryError, StoryErrors
 from .loader import load_story, unmatched_art
 from .model import Story
+from .project import ProjectStory, plugin_settings, project_stories
 from .prompt_text import image_prompt
 from .rules import plural
 
@@ -44,36 +46,129 @@ def progress(items: list[T], label: str, stream=None) -> Iterator[T]:
 
 
 def _fail(exc: StoryError) -> int:
+    sys.stdout.flush()  # what came before, first on a terminal
     errors = exc.errors if isinstance(exc, StoryErrors) else [exc]
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     return 1
 
 
+class UsageError(Exception):
+    """A mistake in the command line itself (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The stories a command runs on, and the folder their files are named from."""
+
+    stories: list[ProjectStory]
+    base: Path  # mkdocs.yml's folder, or the one holding --story-dir
+    from_config: bool  # named by mkdocs.yml, not by --story-dir
+
+    @property
+    def several(self) -> bool:
+        return len(self.stories) > 1
+
+
 def _story_dir(args) -> Path:
-    return Path(args.story_dir) if args.story_dir else _story_dir_from_config()
+    """--story-dir, else mkdocs.yml's single story_dir (for `import ANSWER.md`)."""
+    if args.story_dir:
+        return Path(args.story_dir)
+    value = plugin_settings().get("story_dir")
+    return Path(value) if isinstance(value, str) and value.strip() else Path("story")
 
 
-def _load(args) -> Story:
-    return load_story(_story_dir(args), include_drafts=True)
+def chosen_stories(args) -> Chosen:
+    """--story-dir DIR; else mkdocs.yml's stories, or the one --story NAME
+    names. UsageError for a bad choice, StoryError for mkdocs.yml's mistakes."""
+    if args.story_dir:
+        if args.story:
+            raise UsageError("give --story NAME or --story-dir DIR, not both.")
+        folder = Path(args.story_dir)
+        return Chosen([ProjectStory(folder.name, folder, "")], folder.parent, False)
+    stories = project_stories()
+    if args.story is not None:
+        picked = [s for s in stories if s.name == args.story]
+        if not picked:
+            raise UsageError(f"mkdocs.yml has no story named '{args.story}'; its "
+                             f"{plural(len(stories), 'story is', 'stories are')}: "
+                             f"{', '.join(s.name for s in stories)}.")
+        stories = picked
+    return Chosen(stories, Path("."), True)
+
+
+def _choose(args) -> Chosen | int:
+    """The chosen stories, or the exit code after saying why there are none."""
+    try:
+        return chosen_stories(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StoryError as exc:
+        return _fail(exc)
+
+
+def _each_story(chosen: Chosen, run: Callable[[ProjectStory], int]) -> int:
+    """``run`` on each story; with several, each under a heading line with its
+    name, and one broken story does not stop the rest. The worst exit code."""
+    if not chosen.several:
+        return run(chosen.stories[0])
+    worst = 0
+    for index, story in enumerate(chosen.stories):
+        print(("\n" if index else "") + story_heading(story), flush=True)
+        worst = max(worst, run(story))
+        sys.stdout.flush()  # before the next story's messages on stderr
+    return worst
+
+
+def story_heading(story: ProjectStory) -> str:
+    return f"== {story.name} ({story.folder.as_posix()}/) =="
+
+
+def _load(chosen: Chosen, story: ProjectStory, include_drafts: bool = True) -> Story:
+    return load_story(story.folder, include_drafts=include_drafts,
+                      shown_from=chosen.base if chosen.from_config else None)
 
 
 def cmd_check(args) -> int:
+    chosen = _choose(args)
+    if isinstance(chosen, int):
+        return chosen
+    failed: list[str] = []
+
+    def check(story: ProjectStory) -> int:
+        code = _check_story(chosen, story)
+        if code:
+            failed.append(story.name)
+        return code
+
+    code = _each_story(chosen, check)
+    if chosen.several:
+        count = plural(len(chosen.stories), "story", "stories")
+        if failed:
+            print(f"\n{len(failed)} of {count} with problems: {', '.join(failed)}",
+                  file=sys.stderr)
+        else:
+            print(f"\nok: {count}")
+    return code
+
+
+def _check_story(chosen: Chosen, entry: ProjectStory) -> int:
     from .images import art_size
 
-    story_dir = _story_dir(args)
+    story_dir = entry.folder
     try:
-        story = _load(args)
+        story = _load(chosen, entry)
     except StoryError as exc:
         code = _fail(exc)
         count = len(getattr(exc, "errors", [exc]))
         print(f"{plural(count, 'problem')} found in {story_dir}/", file=sys.stderr)
         return code
+    base = chosen.base if chosen.from_config else story_dir.parent
     problems = [f"warning: {w}" for w in story.warnings]
-    problems += [f"warning: {w}" for w in edition_problems(story, story_dir)]
+    problems += [f"warning: {w}" for w in edition_problems(story, story_dir, base)]
     for _, path in progress(sorted(story.art.items()), "checking art"):
-        inside = path.is_relative_to(story_dir.parent)
-        shown = path.relative_to(story_dir.parent) if inside else path
+        shown = path.relative_to(base) if path.is_relative_to(base) else path
         try:
             art_size(path, str(shown))  # the very check the build makes
         except StoryError as exc:
@@ -88,15 +183,17 @@ def cmd_check(args) -> int:
     return 0
 
 
-def edition_problems(story: Story, story_dir: Path) -> list[str]:
+def edition_problems(story: Story, story_dir: Path, base: Path | None = None) -> list[str]:
     """What the EPUB and PDF editions cannot carry (links and images they show
-    as text), and a PDF that mkdocs.yml asks for without its engine here."""
+    as text, named from ``base``, default the folder holding ``story_dir``),
+    and a PDF that mkdocs.yml asks for without its engine here."""
     from .editions import pdf
     from .editions.epub import problems
 
-    base = story_dir.parent
-    out = problems(story, lambda p: p.relative_to(base) if p.is_relative_to(base) else p)
-    if _plugin_settings().get("pdf") is True:
+    shown_from = story_dir.parent if base is None else base
+    out = problems(story, lambda p: p.relative_to(shown_from) if p.is_relative_to(shown_from)
+                   else p)
+    if plugin_settings().get("pdf") is True:
         engine = pdf.engine_problem()
         if engine:
             out.append(f"mkdocs.yml (pdf: true): {engine}")
@@ -104,32 +201,60 @@ def edition_problems(story: Story, story_dir: Path) -> list[str]:
 
 
 def cmd_pdf(args) -> int:
-    """The print edition, made without a site build."""
+    """The print edition, made without a site build: one PDF per story."""
     from .editions import pdf
-    from .editions.shelf import human_size
 
+    chosen = _choose(args)
+    if isinstance(chosen, int):
+        return chosen
+    if args.output and chosen.several:
+        print("error: --output names one file; choose the story with --story NAME "
+              f"({', '.join(s.name for s in chosen.stories)}).", file=sys.stderr)
+        return 2
     problem = pdf.engine_problem()
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    story_dir = _story_dir(args)
+    paper = args.paper or _paper_from_config()
+    return _each_story(chosen, lambda story: _story_pdf(chosen, story, args.output, paper))
+
+
+def _story_pdf(chosen: Chosen, entry: ProjectStory, output: str | None, paper: str) -> int:
+    from .editions import pdf
+    from .editions.shelf import human_size
+
     try:
-        story = load_story(story_dir)  # drafts are never in an edition
-        out = Path(args.output) if args.output else \
-            Path("site_build") / pdf.file_name(story)
-        made = pdf.story_pdf(story, story_dir.parent / ".cache" / "graphic-novel", out,
-                             args.paper or _paper_from_config())
+        story = _load(chosen, entry, include_drafts=False)  # drafts are never in an edition
+        out = Path(output) if output else _pdf_path(entry, pdf.file_name(story))
+        made = pdf.story_pdf(story, _cache_dir(chosen, entry), out, paper)
     except StoryError as exc:
         return _fail(exc)
     print(f"wrote {made} ({human_size(made.stat().st_size)})")
     return 0
 
 
+def _pdf_path(story: ProjectStory, file_name: str) -> Path:
+    """site_build/<file>; for a story of mkdocs.yml's stories: list, under
+    its prefix (site_build/stories/<name>/<file>), --story or not."""
+    parts = [p for p in story.prefix.split("/") if p not in ("", ".", "..")]
+    return Path("site_build", *parts, file_name)
+
+
+def _cache_dir(chosen: Chosen, story: ProjectStory) -> Path:
+    """The image cache: mkdocs.yml's cache_dir for its stories, else
+    .cache/graphic-novel beside the story folder."""
+    if chosen.from_config:
+        value = plugin_settings().get("cache_dir")
+        return chosen.base / (value if isinstance(value, str) and value.strip()
+                              else ".cache/graphic-novel")
+    return story.folder.parent / ".cache" / "graphic-novel"
+
+
 def _paper_from_config() -> str:
     """The plugin's paper setting in ./mkdocs.yml, else A4."""
     from .editions.pdf import PAPER
 
-    paper = _plugin_settings().get("paper")
+    paper = plugin_settings().get("paper")
     return paper if isinstance(paper, str) and paper in PAPER else "a4"
 
 
@@ -162,29 +287,57 @@ def _prompt_rows(story: Story, missing_only: bool) -> list[dict]:
 
 
 def cmd_prompts(args) -> int:
-    try:
-        story = _load(args)
-    except StoryError as exc:
-        return _fail(exc)
-    rows = _prompt_rows(story, args.missing)
+    chosen = _choose(args)
+    if isinstance(chosen, int):
+        return chosen
     out = sys.stdout
-    if args.format == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif args.format == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        out.write(f"# Image prompts: {story.title}\n\n")
-        for row in rows:
-            out.write(f"## {row['number']} {row['title']}\n\n")
-            out.write(f"Save the image as `story/art/{row['file']}`.\n\n")
-            out.write("```text\n" + row["prompt"] + "\n```\n\n")
-    if not rows:
-        print("every panel has art" if args.missing else "no panels", file=sys.stderr)
-    return 0
+    csv_out = None
+    if args.format == "csv" and chosen.several:
+        csv_out = csv.DictWriter(out, fieldnames=["story", *PROMPT_FIELDS], lineterminator="\n")
+        csv_out.writeheader()
+    code = 0
+    for entry in chosen.stories:
+        named = f"{entry.name}: " if chosen.several else ""
+        try:
+            story = _load(chosen, entry)
+        except StoryError as exc:
+            code = _fail(exc)
+            if chosen.several:
+                print(f"{named}its prompts are left out until the problems above are fixed.",
+                      file=sys.stderr)
+            continue
+        rows = _prompt_rows(story, args.missing)
+        if chosen.several:
+            rows = [{"story": entry.name, **row} for row in rows]
+        if args.format == "jsonl":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif args.format == "csv":
+            writer = csv_out or csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id"],
+                                               lineterminator="\n")
+            if csv_out is None:
+                writer.writeheader()
+            writer.writerows(rows)
+        else:
+            _prompts_markdown(out, story, entry.folder, rows)
+        if not rows:
+            out.flush()
+            print(named + ("every panel has art" if args.missing else "no panels"),
+                  file=sys.stderr)
+    return code
+
+
+PROMPT_FIELDS = ("id", "number", "chapter", "title", "file", "has_art", "alt", "prompt")
+
+
+def _prompts_markdown(out, story: Story, story_dir: Path, rows: list[dict]) -> None:
+    """One story's prompts as a Markdown section: a heading per panel, where
+    its art goes, the prompt as a text block."""
+    out.write(f"# Image prompts: {story.title}\n\n")
+    for row in rows:
+        out.write(f"## {row['number']} {row['title']}\n\n")
+        out.write(f"Save the image as `{(story_dir / 'art' / row['file']).as_posix()}`.\n\n")
+        out.write("```text\n" + row["prompt"] + "\n```\n\n")
 
 
 def _human(size: float) -> str:
@@ -218,8 +371,15 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 
 
 def cmd_status(args) -> int:
+    chosen = _choose(args)
+    if isinstance(chosen, int):
+        return chosen
+    return _each_story(chosen, lambda story: _story_status(chosen, story))
+
+
+def _story_status(chosen: Chosen, entry: ProjectStory) -> int:
     try:
-        story = _load(args)
+        story = _load(chosen, entry)
     except StoryError as exc:
         return _fail(exc)
     where = {pid: ch for ch in story.chapters for pid in ch.panel_ids}
@@ -229,7 +389,7 @@ def cmd_status(args) -> int:
         rows.append(_art_row(panel.id, chapter.label if chapter else "cover",
                              story.art.get(panel.id)))
     _print_table(rows)
-    stray = unmatched_art(_story_dir(args), story)
+    stray = unmatched_art(entry.folder, story)
     if stray:
         print("\nArt files that match no panel (rename them to a panel id):")
         for path in stray:
@@ -298,43 +458,6 @@ def _new_from_answer(args, root: Path, site_url: str | None) -> int:
     _report_import(story, done, root / "story")
     print(f"\nNext: cd {root} && make serve   (or: mkdocs serve)")
     return 0
-
-
-def _story_dir_from_config(root: Path = Path(".")) -> Path:
-    """The graphic-novel plugin's story_dir in ./mkdocs.yml, else story/."""
-    value = _plugin_settings(root).get("story_dir")
-    if isinstance(value, str) and value.strip():
-        return root / value
-    return root / "story"
-
-
-def _plugin_settings(root: Path = Path(".")) -> dict:
-    """The graphic-novel plugin's settings in ./mkdocs.yml ({} when there are
-    none, or mkdocs.yml cannot be read: the build itself reports that)."""
-    import yaml
-
-    try:
-        text = (root / "mkdocs.yml").read_text("utf-8")
-        config = yaml.load(text, Loader=_lenient_loader())  # a SafeLoader subclass
-        for entry in config.get("plugins") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("graphic-novel"), dict):
-                return entry["graphic-novel"]
-    except (OSError, UnicodeError, AttributeError, yaml.YAMLError):
-        pass
-    return {}
-
-
-def _lenient_loader():
-    """A safe YAML loader that reads mkdocs.yml's !ENV and !!python tags as
-    nothing (only the plugin's own settings matter here)."""
-    import yaml
-
-    class Lenient(yaml.SafeLoader):
-        pass
-
-    Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
-    Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    return Lenient
 
 
 def _report_import(story, done, story_dir: Path) -> None:
@@ -472,6 +595,22 @@ def _story_dir_option(p: argparse.ArgumentParser) -> None:
                    help="the story folder (default: story_dir in ./mkdocs.yml, else story)")
 
 
+def _which_story_options(p: argparse.ArgumentParser) -> None:
+    """--story NAME and --story-dir DIR, for the commands that read stories."""
+    p.add_argument("--story", metavar="NAME",
+                   help="only this story of the ones mkdocs.yml lists (a story's name is "
+                        "its folder's last part); default: every story")
+    p.add_argument("--story-dir", default=None, metavar="DIR",
+                   help="the story folder to use instead of mkdocs.yml's stories "
+                        "(default: the plugin's stories list in ./mkdocs.yml, else its "
+                        "story_dir, else story)")
+
+
+SEVERAL = (" With several stories (the plugin's stories: list in mkdocs.yml) it runs on "
+           "each, under a line '== NAME (FOLDER/) ==', one story's problems not stopping "
+           "the rest; --story NAME picks one.")
+
+
 def _site_url_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site-url", metavar="URL",
                    help="the address the site will be published at (share previews, "
@@ -532,17 +671,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_import(sub)
 
-    p = sub.add_parser("check", help="validate the story without building",
+    p = sub.add_parser("check", help="validate the stories without building",
                        description="Validate the story and its art. Exit 1 with every "
-                                   "problem listed, 0 with a one-line summary.")
-    _story_dir_option(p)
+                                   "problem listed, 0 with a one-line summary." + SEVERAL
+                                   + " Exit 1 when any story has a problem.")
+    _which_story_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("prompts", help="export every panel prompt for image generation",
                        description="Every panel prompt with the shared style and the looks "
                                    "of the cast members it names applied, and the file name "
-                                   "its art should have.")
-    _story_dir_option(p)
+                                   "its art should have. With several stories (the "
+                                   "plugin's stories: list in mkdocs.yml) the prompts of every "
+                                   "story come as one output: each JSON line and CSV row then "
+                                   "starts with a 'story' field (the story's name), and the "
+                                   "Markdown has a '# Image prompts' section per story. "
+                                   "--story NAME picks one story (no 'story' field). A story "
+                                   "with problems is left out, said on stderr, exit 1.")
+    _which_story_options(p)
     p.add_argument("--format", choices=("jsonl", "csv", "md"), default="jsonl",
                    help="output format (default: jsonl)")
     p.add_argument("--missing", action="store_true", help="only panels still without art")
@@ -550,19 +696,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="which panels have art, and art that matches nothing",
                        description="A table of panels: art or placeholder, art size and "
-                                   "dimensions; art files that match no panel; counts.")
-    _story_dir_option(p)
+                                   "dimensions; art files that match no panel; counts."
+                                   + SEVERAL)
+    _which_story_options(p)
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("pdf", help="the print edition as a PDF (needs WeasyPrint)",
                        description="Make the story's print edition: cover, contents with "
                                    "page numbers, each chapter on a new page, the prompts and "
-                                   "the references. Drafts are left out.")
-    _story_dir_option(p)
+                                   "the references. Drafts are left out. With several "
+                                   "stories in mkdocs.yml, one PDF each, in site_build/"
+                                   "<prefix>/ (--story NAME picks one).")
+    _which_story_options(p)
     p.add_argument("--paper", choices=("a4", "letter"),
                    help="paper size (default: the paper setting in mkdocs.yml, else a4)")
     p.add_argument("--output", metavar="FILE",
-                   help="where to write it (default: site_build/<title>.pdf)")
+                   help="where to write it (default: site_build/<title>.pdf; with several "
+                        "stories site_build/<prefix>/<title>.pdf, and --output needs --story)")
     p.set_defaults(func=cmd_pdf)
     _add_new(sub)
     return parser

@@ -33,8 +33,9 @@ DEFAULT_NOTICE = ("The scenes and dialogue are dramatised; the facts and figures
 class _Collector:
     """Gathers every problem in one pass, so `check` can list them all."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, shown_from: Path | None = None):
         self.root = root
+        self.shown_from = root.parent if shown_from is None else shown_from
         try:
             self.real_root = root.resolve()
         except (OSError, RuntimeError):
@@ -44,7 +45,7 @@ class _Collector:
 
     def shown(self, path: Path) -> str:
         try:
-            return str(path.relative_to(self.root.parent))
+            return str(path.relative_to(self.shown_from))
         except ValueError:
             return str(path)
 
@@ -514,26 +515,31 @@ def _is_chapter_name(col: _Collector, path: Path, seen: dict[str, Path]) -> bool
 
 
 def load_story(root: str | Path, *, include_drafts: bool = False,
-               default_title: str = "Untitled story") -> Story:
-    """Load and validate ``root`` (the story/ folder). Raises StoryErrors."""
+               default_title: str = "Untitled story", shown_from: Path | None = None) -> Story:
+    """Load and validate ``root`` (the story/ folder). Raises StoryErrors.
+    Messages name files relative to ``shown_from`` (default: the folder
+    holding ``root``; a site of several stories gives mkdocs.yml's)."""
     root = Path(root)
+    base = root.parent if shown_from is None else shown_from
     try:
-        return _load_story(root, include_drafts, default_title)
+        return _load_story(root, include_drafts, default_title, base)
     except OSError as exc:
         # Files are read with their own messages above; this is for the rest
         # (a folder that may not be listed, a file that vanished mid-read).
         where = Path(exc.filename) if exc.filename else root
         with contextlib.suppress(ValueError):
-            where = where.relative_to(root.parent)
+            where = where.relative_to(base)
         raise StoryError(where, f"cannot read this ({exc.strerror or exc.__class__.__name__}); "
                                 "check that it exists and that you may read it.") from None
 
 
-def _load_story(root: Path, include_drafts: bool, default_title: str) -> Story:
-    col = _Collector(root)
+def _load_story(root: Path, include_drafts: bool, default_title: str,
+                shown_from: Path) -> Story:
+    col = _Collector(root, shown_from)
     if not root.is_dir():
-        raise StoryError(root, "the story folder does not exist; create it or set `story_dir` "
-                               "in mkdocs.yml.")
+        raise StoryError(root, "the story folder does not exist; create it or correct its "
+                               "path in mkdocs.yml (`story_dir`, or its `folder:` under "
+                               "`stories:`).")
     meta = _load_meta(col, root, default_title)
     style, narrative, panels, cast = _load_prompts(col, root)
     references = _load_references(col, root)
@@ -638,7 +644,8 @@ def _link_citations(col: _Collector, chapter: Chapter, uses: list[markup.CiteUse
             if rid not in links.references:
                 if links.refs_ok:
                     col.error(chapter.source, f"unknown citation '@{rid}'; add it to "
-                                              "story/references.yaml or fix the id.", line)
+                                              f"{col.shown(col.root / 'references.yaml')} or "
+                                              "fix the id.", line)
                 continue
             counts[rid] = counts.get(rid, 0) + 1
             chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))

@@ -38,28 +38,18 @@ status:  ## which panels have art and which are still placeholders
 """
 
 
-def makefile(python: str | None = None, story_dirs: list[str] | None = None) -> str:
+def makefile(python: str | None = None, several: bool = False) -> str:
     """The Makefile text, with ``python`` (default: this interpreter) as its
-    Python. With ``story_dirs`` (a site of several stories), `check`, `status`
-    and `prompts` run once for each story folder, each named first."""
+    Python. For a site of ``several`` stories only the comments differ:
+    `check`, `status` and `prompts` run on every story mkdocs.yml lists."""
     chosen = python or sys.executable or "python3"
     text = MAKEFILE.format(python=_make_word(chosen))
-    if story_dirs:
-        text = text.replace("every problem in story/", "every problem in each story")
+    if several:
+        text = text.replace("every problem in story/", "every problem in every story")
         text = text.replace("as story/ changes", "as a story changes")
-        for command in ("check", "prompts", "status"):
-            text = text.replace(f"\t$(PYTHON) -m graphic_novel {command}\n",
-                                "".join(_per_story(command, d) for d in story_dirs))
+        text = text.replace("every panel's full image prompt", "every story's panel prompts")
+        text = text.replace("which panels have art", "per story: which panels have art")
     return text
-
-
-def _per_story(command: str, story_dir: str) -> str:
-    """The recipe lines running ``command`` on one story folder; its name goes
-    to stderr for `prompts`, whose output is data."""
-    word = _make_word(story_dir)
-    to = " >&2" if command == "prompts" else ""
-    return (f"\t@echo {word}{to}\n"
-            f"\t$(PYTHON) -m graphic_novel {command} --story-dir {word}\n")
 
 
 def _make_word(path: str) -> str:

@@ -187,7 +187,7 @@ in `stories/`, listed under `stories:` in `mkdocs.yml`.
 
 - Preview: `make serve` (or `mkdocs serve`), then open http://127.0.0.1:8000
 - Before publishing: `make test` (every story checked, then a strict build)
-- Check the stories: `make check` (or `graphic-novel check --story-dir stories/NAME`)
+- Check the stories: `make check` (one of them: `graphic-novel check --story NAME`)
 - Which panels still need art: `make status`
 
 Each story folder holds its chapters in `chapters/`, one prompt per panel in
@@ -231,7 +231,7 @@ def support_files(title: str, site_url: str | None = None, story_dir: str = "sto
         "docs/.gitkeep": "",
         ".gitignore": GITIGNORE,
         "README.md": readme,
-        "Makefile": makefile(story_dirs=stories),
+        "Makefile": makefile(several=bool(stories)),
     }
 
 
