@@ -255,3 +255,18 @@ def test_an_imported_folder_of_five_stories_builds_strict_with_their_images(
     assert with_art >= 3  # winter-bees is words only
     cards = soup(proj.site, "index.html").select("li.gn-shelf-card")
     assert len(cards) == 5
+
+
+def test_a_broken_story_is_named_from_mkdocs_yml_and_check_agrees(tmp_path, monkeypatch, capsys):
+    from graphic_novel.cli import main
+
+    proj = shelf_project(tmp_path / "site", names=("harbour-light", "salt-road"))
+    chapter = proj.root / "stories" / "salt-road" / "chapters" / "02-lens.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n![](no-such-panel.png)\n", "utf-8")
+    result = proj.build()
+    assert not result.ok
+    assert "stories/salt-road/chapters/02-lens.md:" in result.log
+    monkeypatch.chdir(proj.root)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "stories/salt-road/chapters/02-lens.md:" in err

@@ -60,13 +60,15 @@ def settings_problem(settings: GraphicNovelConfig) -> str | None:
 
 def project_paths(config, settings: GraphicNovelConfig) -> tuple[Path, Path]:
     """The (first) story folder and the image cache, both relative to mkdocs.yml."""
-    base = _base(config)
+    base = project_root(config)
     first = settings.stories[0].folder if settings.stories else settings.story_dir
     return base / first, base / settings.cache_dir
 
 
-def _base(config) -> Path:
+def project_root(config) -> Path:
+    """The folder holding mkdocs.yml, which the settings' paths are relative to."""
     return Path(config.config_file_path or ".").resolve().parent
+
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def site_stories(config, settings: GraphicNovelConfig) -> list[StorySpec]:
     """The site's stories in mkdocs.yml's order: the ``stories:`` list, else
     the one ``story_dir`` at the site root. Raises ValueError with a
     one-line message naming the setting when the list is wrong."""
-    base = _base(config)
+    base = project_root(config)
     if not settings.stories:
         folder = base / settings.story_dir
         return [StorySpec(folder.name, folder, "", "story_dir")]

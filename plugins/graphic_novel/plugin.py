@@ -107,7 +107,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         """Load one story, start drawing its panels and plan its editions."""
         try:
             story = load_story(book.story_dir, include_drafts=self.serving,
-                               default_title=config.site_name)
+                               default_title=config.site_name,
+                               shown_from=settings.project_root(config) if book.prefix else None)
         except StoryError as exc:
             return self._stop(book, config, str(exc), error_page.lines_of(exc))
         warnings = story.warnings + pages.cite_warnings(story)

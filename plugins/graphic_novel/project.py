@@ -147,6 +147,10 @@ def _listed_stories(root: Path, found: _Plugin) -> list[ProjectStory]:
         raise StoryError(found.shown, f"the {PLUGIN} plugin's `stories:` lists no story; "
                                       f"{ENTRY_HINT}, or remove it to use story_dir.",
                          _line(node))
+    other = found.settings.get("story_dir")
+    if other not in (None, DEFAULT_STORY_DIR):  # as the build refuses it (config.site_stories)
+        raise StoryError(found.shown, f"the {PLUGIN} plugin sets both `story_dir` (one story) "
+                                      "and `stories:` (several); keep one.", _line(node))
     item_nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     stories: list[ProjectStory] = []
     lines: dict[str, int | None] = {}
