@@ -270,3 +270,22 @@ def test_a_broken_story_is_named_from_mkdocs_yml_and_check_agrees(tmp_path, monk
     assert main(["check"]) == 1
     err = capsys.readouterr().err
     assert "stories/salt-road/chapters/02-lens.md:" in err
+
+
+def test_a_placeholder_names_its_own_storys_art_folder(monkeypatch, tmp_path):
+    from graphic_novel import images, placeholder
+
+    said = []
+    real = placeholder.draw_placeholder
+    monkeypatch.setattr(placeholder, "draw_placeholder",
+                        lambda *a, **k: said.append(a[6] if len(a) > 6 else k.get("art_folder"))
+                        or real(*a, **k))
+    panel = type("P", (), {"id": "cover", "label": "", "title": "A title", "prompt": "Dusk."})
+    usual = images.make_job(panel, None, None, 640, 360, "png")
+    theirs = images.make_job(panel, None, None, 640, 360, "png",
+                             art_folder="stories/salt-road/art")
+    assert usual.key() == images.make_job(panel, None, None, 640, 360, "png",
+                                          art_folder="story/art").key()  # caches kept
+    assert theirs.key() != usual.key()
+    images.render(theirs, str(tmp_path))
+    assert said == ["stories/salt-road/art"]

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 DRAW_VERSION = "6"  # bump when placeholder.draw_placeholder draws differently
 
 PIPELINE_VERSION = "8"
+DEFAULT_ART_FOLDER = "story/art"
 THUMB_WIDTH = 480
 SOCIAL_WIDTH = 1200  # share previews as JPEG, which every link-preview crawler reads
 FLAT_COLOURS = 64  # placeholders are stored in this many colours, losslessly
@@ -60,6 +61,7 @@ class ImageJob:
     fmt: str = "webp"  # webp | png
     mid_width: int = 800
     art_size: tuple[int, int] | None = None  # upright art size, read by make_job
+    art_folder: str = DEFAULT_ART_FOLDER  # where a placeholder says its art goes
 
     def key(self) -> str:
         h = hashlib.sha256()
@@ -70,6 +72,8 @@ class ImageJob:
         else:
             parts += ["placeholder", DRAW_VERSION, self.panel_id, self.label, self.title,
                       self.prompt]
+            if self.art_folder != DEFAULT_ART_FOLDER:  # (so the usual keys stay as they were)
+                parts.append(self.art_folder)
         for part in parts:
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
@@ -323,7 +327,7 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
     flat = job.art_path is None
     if flat:
         base = draw_placeholder(job.panel_id, job.label, job.title, job.prompt,
-                                job.width, job.height)
+                                job.width, job.height, job.art_folder)
     else:
         base = _resize(_open_art(job), (planned[0].width, planned[0].height))
     palette = _flat_palette(base) if flat else None
@@ -386,16 +390,18 @@ def site_path(images: ImageSet, rendition: Rendition) -> str:
 
 
 def make_job(panel, art: Path | None, art_shown: str | None, width: int, height: int,
-             fmt: str, prompt: str | None = None) -> ImageJob:
+             fmt: str, prompt: str | None = None,
+             art_folder: str = "story/art") -> ImageJob:
     """The job for one model Panel: art hashed once and its header checked. ``prompt``
-    is what a placeholder shows (default: the panel's own prompt)."""
+    is what a placeholder shows (default: the panel's own prompt); ``art_folder``
+    where it says the art goes."""
     size = art_size(art, art_shown or str(art)) if art else None  # refuse junk before hashing
     return ImageJob(panel_id=panel.id, label=panel.label, title=panel.title,
                     prompt=panel.prompt if prompt is None else prompt,
                     art_path=str(art) if art else None,
                     art_shown=art_shown, art_digest=_file_digest(art) if art else None,
                     width=width, height=height, fmt=fmt, mid_width=min(800, width),
-                    art_size=size)
+                    art_size=size, art_folder=art_folder)
 
 
 def _worker_init(parent: int) -> None:

@@ -649,6 +649,8 @@ def _link_citations(col: _Collector, chapter: Chapter, uses: list[markup.CiteUse
                 continue
             counts[rid] = counts.get(rid, 0) + 1
             chapter.citations.append(Citation(rid, line, f"cite-{rid}-{counts[rid]}"))
+        if use.in_text and use.ids:
+            chapter.cited_in_text.append((use.ids, use.line))
 
 
 def _number_chapters(chapters: list[Chapter]) -> None:

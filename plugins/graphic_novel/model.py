@@ -40,6 +40,9 @@ class Chapter:
     source: Path
     panel_ids: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    # Citations written inside a link's text or an image's alt text, where they can
+    # only be plain text: (the ids, the line in the body), for pages.cite_warnings.
+    cited_in_text: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     number: int = 0  # counts kind == "chapter" only; 0 for others
     position: int = 0  # 1-based place in reading order
     custom_label: str = ""  # front matter `label`, e.g. "Call to Action"

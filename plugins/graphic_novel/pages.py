@@ -485,17 +485,16 @@ def cite_warnings(story: Story) -> list[str]:
     alt text: it is shown as plain text there, without its link."""
     out = []
     for chapter in story.chapters:
-        body = chapter.body
-        if "[@" not in body or ("](" not in body and "][" not in body):
-            continue  # no citation, or no link or image for one to be inside
-        for use in markup.transform(chapter.body)[2]:
-            if use.in_text and use.ids and all(rid in story.references for rid in use.ids):
-                ids = "; ".join(f"@{rid}" for rid in use.ids)
-                out.append(str(StoryError(
-                    _shown(story, chapter.source), f"the citation [{ids}] is inside a link's text "
-                    "or an image's alt text, where it can only be plain text "
-                    f"({html.unescape(cite_as_text(story, use))}); move it after the closing "
-                    "bracket to link it to the reference.", chapter.body_line + use.line - 1)))
+        for ids, line in chapter.cited_in_text:  # found by the loader's one pass
+            if not all(rid in story.references for rid in ids):
+                continue
+            use = markup.CiteUse(ids, (), line, in_text=True)
+            named = "; ".join(f"@{rid}" for rid in ids)
+            out.append(str(StoryError(
+                _shown(story, chapter.source), f"the citation [{named}] is inside a link's text "
+                "or an image's alt text, where it can only be plain text "
+                f"({html.unescape(cite_as_text(story, use))}); move it after the closing "
+                "bracket to link it to the reference.", chapter.body_line + line - 1)))
     return out
 
 
@@ -670,17 +669,18 @@ def one_page(ctx: Context) -> str:
               '<nav class="gn-onepage-contents" aria-label="Chapters on this page"><ol>']
     intro += [f'<li><a href="#{esc(c.slug)}">{esc(nav_title(c))}</a></li>' for c in story.chapters]
     intro.append("</ol></nav></div>")
-    parts.append(ctx.blocks.block("\n".join(intro)))
-    for chapter in story.chapters:
+    section = '<section class="gn-onepage-chapter">'
+    between = "\n".join(intro) + ("\n" + section if story.chapters else "")
+    for n, chapter in enumerate(story.chapters, start=1):
         heading = chapter_heading(chapter.label, chapter.title)  # "Chapter 3: Title"
-        # The heading stays Markdown (it feeds the table of contents); the
-        # section around it and the slot are markers.
-        parts.append(ctx.blocks.block('<section class="gn-onepage-chapter">'))
+        # The heading stays Markdown (typography as on the chapter's own page); the
+        # slot, the section's end and the next one's start are one marker.
+        parts.append(ctx.blocks.block(between))
         parts.append(f"## {esc_md_inline(heading)} {{ #{chapter.slug} }}")
-        parts.append(ctx.blocks.block(f'<div class="gn-slot" data-chapter="{esc(chapter.slug)}">'
-                                      "</div>\n</section>"))
+        between = (f'<div class="gn-slot" data-chapter="{esc(chapter.slug)}"></div>\n</section>'
+                   + (f"\n{section}" if n < len(story.chapters) else ""))
     parts.append(ctx.blocks.block(
-        f'<p><a href="{ctx.link(ONE_PAGE_URI, REFERENCES_URI)}">References</a></p>'))
+        between + f'\n<p><a href="{ctx.link(ONE_PAGE_URI, REFERENCES_URI)}">References</a></p>'))
     return "\n".join(parts)
 
 

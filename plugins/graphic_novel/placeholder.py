@@ -353,7 +353,8 @@ def _badge(draw, bx: float, by: float, s: float, label: str, fill, seed: bytes) 
 
 
 def draw_placeholder(panel_id: str, label: str, title: str, prompt: str,
-                     width: int = 1600, height: int = 900) -> Image.Image:
+                     width: int = 1600, height: int = 900,
+                     art_folder: str = "story/art") -> Image.Image:
     """Draw one placeholder panel and return it as an RGB image.
 
     ``label`` is the panel's number as shown ("5.1", "2"); "" (the cover)
@@ -412,7 +413,7 @@ def draw_placeholder(panel_id: str, label: str, title: str, prompt: str,
         body_face.text(draw, (bal_x0 + 40 * s, baseline), line, fill=INK)
 
     # Footer tag: what the author does next.
-    tag = _prepare(f"placeholder · add story/art/{panel_id[:200]}.png")
+    tag = _prepare(f"placeholder · add {art_folder[:200]}/{panel_id[:200]}.png")
     _face(int(30 * s)).text(draw, (width - 60 * s, height - 50 * s), tag, anchor="rs",
                             fill="white", stroke_width=max(1, int(3 * s)), stroke_fill=INK)
 

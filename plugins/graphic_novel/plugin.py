@@ -124,6 +124,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return self._stop(book, config, message, [message])
         book.story = story
         try:
+            book.shown = _shown(book.story_dir, config)
             self._start_images(book)
         except StoryError as exc:
             return self._stop(book, config, str(exc), error_page.lines_of(exc))
@@ -154,13 +155,14 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         place); drawing runs on worker processes while MkDocs renders pages."""
         story = book.loaded
         assert book.renderer is not None  # made in on_pre_build
+        art_folder = f"{book.shown}/art"  # what a placeholder tells the author
         jobs = []
         for panel in story.panels.values():
             art = story.art.get(panel.id)
             shown = str(art.relative_to(book.story_dir.parent)) if art else None
             jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
                                      self.config.panel_height, self.config.image_format,
-                                     prompt_text.placeholder_prompt(story, panel)))
+                                     prompt_text.placeholder_prompt(story, panel), art_folder))
         book.images, book.pending = book.renderer.start(jobs)
 
     # ------------------------------------------------------------------ files

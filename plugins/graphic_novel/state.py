@@ -35,6 +35,7 @@ class BuildState:
     prefix: str = ""  # where its pages go in the site ("" at the root; config.StorySpec)
     name: str = ""  # its folder's name
     setting: str = "story_dir"  # how mkdocs.yml names it, for messages
+    shown: str = "story"  # its folder as mkdocs.yml names it ("stories/x")
     story: Story | None = None
     # Under `mkdocs serve`, the story's problems: the site becomes a page that
     # lists them (error_page.py) instead of the build stopping.
