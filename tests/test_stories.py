@@ -124,7 +124,8 @@ def test_paging_never_leaves_a_story(shelf_site):
     site = shelf_site.site
     for name in STORIES:
         prefix = f"stories/{name}/"
-        for page in ("chapters/01-storm/index.html", "chapters/03-epilogue/index.html"):
+        for page in ("index.html", "chapters/01-storm/index.html",
+                     "chapters/03-epilogue/index.html", "references/index.html"):
             html = soup(site, prefix + page)
             base = "https://x.test/" + prefix + page
             links = [a["href"] for a in html.select("nav.gn-pager a[href]")]
@@ -289,3 +290,35 @@ def test_a_placeholder_names_its_own_storys_art_folder(monkeypatch, tmp_path):
     assert theirs.key() != usual.key()
     images.render(theirs, str(tmp_path))
     assert said == ["stories/salt-road/art"]
+
+
+def test_the_shelf_offers_to_continue_only_the_story_the_reader_started(shelf_site, browser):
+    from playwright.sync_api import expect
+
+    from browser import SiteServer
+
+    server = SiteServer(shelf_site.site)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server.url)
+        expect(page.locator("a.gn-continue:visible")).to_have_count(0)
+        page.goto(server.url + "stories/salt-road/chapters/02-lens/")
+        page.goto(server.url)
+        page.reload()
+        shown = page.locator("a.gn-continue:visible")
+        expect(shown).to_have_count(1)
+        expect(shown).to_have_attribute("data-story", "stories/salt-road/")
+        expect(shown).to_have_text("Continue reading: Chapter 2 · A New Lens")
+        # The salt road's own cover offers it too; another story's cover does not.
+        page.goto(server.url + "stories/salt-road/")
+        expect(page.locator("a.gn-continue")).to_be_visible()
+        page.goto(server.url + "stories/tin-moon/")
+        expect(page.locator("a.gn-continue")).to_be_hidden()
+        shown = None
+    finally:
+        context.close()
+        server.close()
+    assert not errors, errors

@@ -340,7 +340,20 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def on_page_context(self, context, *, page, config, nav):
         if self.ours(page) and page.file.src_uri in self.live.metas:
             page.meta = self.live.metas[page.file.src_uri]
+        self._keep_paging_in_story(page)
         return context
+
+    def _keep_paging_in_story(self, page) -> None:
+        """Material's footer pages through the nav; on a story's page it stops at the
+        story's ends (its cover and references), never stepping into another story or
+        a docs page."""
+        found = self.live.page(page.file.src_uri) if self.ours(page) else None
+        if found is None or not found[0].prefix:
+            return
+        for side in ("previous_page", "next_page"):
+            other = getattr(page, side)
+            if other is not None and not other.file.src_uri.startswith(found[0].prefix):
+                setattr(page, side, None)
 
     @event_priority(-100)  # after every other plugin: glightbox reads the meta too
     def on_post_page(self, output: str, *, page, config) -> str:
