@@ -386,9 +386,13 @@ def _add_ratios(result: dict, kinds: list[str]) -> None:
     plugin_peak_kind = max(plugin_kinds, key=lambda k: result[k]["peak_mb"]["median"])
     plugin_peak = result[plugin_peak_kind]["peak_mb"]["median"]
     plain_peak = result["plain"]["peak_mb"]["median"]
+    # The site's cold build: the editions' own seconds (printed apart, issue 17) taken out.
+    editions = sum((result["cold"].get(f"{k}_s") or {}).get("median") or 0.0
+                   for k in ("epub", "pdf"))
     result["ratios"] = {
         "warm_plain": med["warm"] / med["plain"],
         "cold_plain": med["cold"] / med["plain"],
+        "cold_site_plain": (med["cold"] - editions) / med["plain"],
         "edit_chapter_plain": med["edit_chapter"] / med["plain"],
         "edit_prompt_plain": med["edit_prompt"] / med["plain"],
         "mem_plugin_plain": plugin_peak / plain_peak,
@@ -499,13 +503,12 @@ def targets(sizes: dict[int, dict], shelf: dict | None = None) -> list[dict]:
         what = (f"warm build of {shelf['stories']} stories x {shelf['chapters']} ch <= "
                 f"{SHELF_RATIO_MAX}x 1 x {shelf['stories'] * shelf['chapters']} ch")
         add(what, None, shelf["ratio"], SHELF_RATIO_MAX, shelf["ratio"] <= SHELF_RATIO_MAX, "x")
+    cold_what = f"cold build of the site, editions apart, <= {COLD_RATIO_MAX_13:g}x plain (13 ch)"
     if 13 in sizes:
-        ratio = sizes[13]["ratios"]["cold_plain"]
-        add(f"cold build <= {COLD_RATIO_MAX_13:g}x plain (13 ch)", 13, ratio, COLD_RATIO_MAX_13,
-            ratio <= COLD_RATIO_MAX_13, "x")
+        ratio = sizes[13]["ratios"].get("cold_site_plain", sizes[13]["ratios"]["cold_plain"])
+        add(cold_what, 13, ratio, COLD_RATIO_MAX_13, ratio <= COLD_RATIO_MAX_13, "x")
     else:
-        add(f"cold build <= {COLD_RATIO_MAX_13:g}x plain (13 ch)", 13, None, COLD_RATIO_MAX_13,
-            None, "x")
+        add(cold_what, 13, None, COLD_RATIO_MAX_13, None, "x")
     cores = os.cpu_count()
     if 1000 in sizes:
         secs = sizes[1000]["cold"]["seconds"]["median"]

@@ -175,3 +175,25 @@ def test_large_site_offline_has_the_opened_chapter_and_the_next(project, browser
     finally:
         context.close()
         server.close()
+
+
+def test_app_icons_are_cut_in_a_process_of_their_own_and_a_bad_picture_gives_none(
+        tmp_path, monkeypatch):
+    from PIL import Image
+
+    from graphic_novel import offline
+    from graphic_novel.editions import child
+
+    picture = tmp_path / "cover.png"
+    Image.new("RGB", (320, 180), (200, 40, 40)).save(picture)
+    made = offline.app_icons(picture, tmp_path / "cache", "k")
+    assert [size for _, size in made] == list(offline.ICON_SIZES)
+    for path, size in made:
+        with Image.open(path) as icon:
+            assert icon.size == (size, size)
+    monkeypatch.setattr(child, "run", lambda *a: pytest.fail("cut again"))
+    assert offline.app_icons(picture, tmp_path / "cache", "k") == made  # cached: no process
+    monkeypatch.undo()
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\nnot a picture")
+    assert offline.app_icons(broken, tmp_path / "cache", "other") == []

@@ -242,18 +242,27 @@ def app_icons(picture: Path, cache_dir: Path, key: str) -> list[tuple[Path, int]
         out.append((path, size))
         if not path.is_file():
             todo.append((path, size))
-    if todo:
-        from PIL import Image
+    if todo:  # decoding the panel costs 30 MB: in a process of its own (editions/child.py)
+        from .editions import child
 
-        with Image.open(picture) as opened:
-            rgb = opened.convert("RGB")
-            side = min(rgb.size)
-            left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
-            square = rgb.crop((left, top, left + side, top + side))
-            for path, size in todo:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                square.resize((size, size), Image.Resampling.LANCZOS).save(tmp, "PNG",
-                                                                          optimize=True)
-                tmp.replace(path)
+        try:
+            child.run(_cut_icons, picture, todo)
+        except RuntimeError:  # the cached panel would not decode: the app goes without icons
+            return []
     return out
+
+
+def _cut_icons(picture: Path, todo: list[tuple[Path, int]]) -> None:
+    """Write each (path, size) icon: a square from the middle of ``picture``."""
+    from PIL import Image
+
+    with Image.open(picture) as opened:
+        rgb = opened.convert("RGB")
+    side = min(rgb.size)
+    left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+    square = rgb.crop((left, top, left + side, top + side))
+    for path, size in todo:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        square.resize((size, size), Image.Resampling.LANCZOS).save(tmp, "PNG", optimize=True)
+        tmp.replace(path)

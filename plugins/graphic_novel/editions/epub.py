@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Chapter, Panel, Story
 from . import epub_images, epub_text
@@ -151,14 +152,26 @@ def make(epub_plan: EpubPlan, images: dict[str, ImageSet], cache_dir: Path) -> P
     must be drawn by now). Returns its path."""
     if epub_plan.ready or epub_plan.story is None:
         return epub_plan.cached
-    book = assemble(epub_plan.story, images, cache_dir, epub_plan.language,
-                    epub_plan.identifier)
+    from . import child
+
     epub_plan.cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = epub_plan.cached.with_name(f".{epub_plan.cached.name}.{os.getpid()}.partial")
-    write(book, tmp, epub_plan.modified)
+    try:  # in a process of its own: the book's memory never becomes the build's
+        child.run(_make_book, epub_plan.story, images, cache_dir, epub_plan.language,
+                  epub_plan.identifier, epub_plan.modified, tmp)
+    except RuntimeError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoryError(None, f"the EPUB could not be made ({exc}); set 'epub: false' to "
+                               "build without it.") from None
     os.replace(tmp, epub_plan.cached)
     epub_plan.story = None
     return epub_plan.cached
+
+
+def _make_book(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+               identifier: str, modified: datetime, out: Path) -> None:
+    """Assemble the book and write it to ``out`` (what the child process runs)."""
+    write(assemble(story, images, cache_dir, language, identifier), out, modified)
 
 
 def copy_into_site(path: Path, site_dir: str | Path, name: str) -> int:

@@ -119,10 +119,13 @@ class Printer:
         except BrokenProcessPool:
             return NO_ENGINE.format(why="its process stopped while loading it")
 
-    def write_pdf(self, source: str, out: Path, base_url: str) -> None:
+    def print_book(self, story: Story, images: dict[str, ImageSet], cache_dir: Path,
+                   language: str, paper: str, out: Path) -> None:
+        """Make the book's document and print it, both in the printer's process:
+        the document (some 10 MB at 200 chapters) never becomes the build's memory."""
         if self._pool is None:
             raise RuntimeError("graphic-novel: the printer is used after it was closed")
-        self._pool.submit(write_pdf, source, out, base_url).result()
+        self._pool.submit(print_book, story, images, cache_dir, language, paper, out).result()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -199,6 +202,12 @@ def write_pdf(source: str, out: Path, base_url: str) -> None:
         str(out), uncompressed_pdf=False, custom_metadata=False)
 
 
+def print_book(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+               paper: str, out: Path) -> None:
+    """The book's document, printed to ``out``."""
+    write_pdf(document(story, images, cache_dir, language, paper), out, str(cache_dir))
+
+
 def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Path:
     """The PDF in the cache, printed if it is not there yet (the panels must be
     drawn by now): on the plan's printer when it has one, else in this process."""
@@ -206,14 +215,14 @@ def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Pat
         return pdf_plan.cached
     from concurrent.futures.process import BrokenProcessPool
 
-    source = document(pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper)
     pdf_plan.cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_plan.cached.with_name(f".{pdf_plan.cached.name}.{os.getpid()}.partial")
+    how = (pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper, tmp)
     try:
         if pdf_plan.printer is not None:
-            pdf_plan.printer.write_pdf(source, tmp, str(cache_dir))
+            pdf_plan.printer.print_book(*how)
         else:
-            write_pdf(source, tmp, str(cache_dir))
+            print_book(*how)
     except BrokenProcessPool:
         tmp.unlink(missing_ok=True)
         raise StoryError(None, "the PDF's print process stopped unexpectedly (out of memory?); "
