@@ -182,14 +182,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 self._add_story(book, files, config)
         contexts = [b.ctx for b in site.built if b.ctx is not None]
         if site.several and contexts:
-            has_home = any(f.src_uri == bookshelf.SHELF_HOME for f in docs)
-            uri = bookshelf.shelf_uri([c.prefix for c in contexts], has_home)
-            if files.get_file_from_path(uri) is None:  # an author's own page there is kept
-                site.shelf_uri, blocks = uri, site.shelf_blocks
-                site.shelf_maker = functools.partial(
-                    bookshelf.shelf_page, contexts, uri, config.site_name,
-                    config.site_description or "", blocks)
-                self._add(files, File.generated(config, uri, content=""))
+            self._add_shelf(site, contexts, docs, files, config)
         for asset in site_assets.reader_assets().values():
             self._add(files, File.generated(config, asset.uri, content=asset.content))
         for font in site_assets.fonts():  # the display face
@@ -197,6 +190,19 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                                             abs_src_path=str(font)))
         self._set_nav(site, contexts, docs, config)
         return files
+
+    def _add_shelf(self, site: SiteBuild, contexts: list[pages.Context], docs: list[File],
+                   files: Files, config) -> None:
+        """The page listing the stories: the home, or beside the site's own pages."""
+        has_home = any(f.src_uri == bookshelf.SHELF_HOME for f in docs)
+        uri = bookshelf.shelf_uri([c.prefix for c in contexts], has_home)
+        if files.get_file_from_path(uri) is not None:  # an author's own page there is kept
+            return
+        site.shelf_uri = uri
+        site.shelf_maker = functools.partial(bookshelf.shelf_page, contexts, uri,
+                                             config.site_name, config.site_description or "",
+                                             site.shelf_blocks)
+        self._add(files, File.generated(config, uri, content=""))
 
     def _add_story(self, book: BuildState, files: Files, config) -> None:
         site = self.live
@@ -362,15 +368,15 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return output
         src_uri = page.file.src_uri
         found = site.page(src_uri) if self.ours(page) else None
-        book, uri = found if found else (None, src_uri)
-        ctx = book.ctx if book is not None else None
+        ctx = found[0].ctx if found else None
         if ctx is not None:
             output = ctx.blocks.fill_late(output)  # other plugins are done with the page
         tags = [self._offline_tags(src_uri, config), slots.preload_first_panel(output)]
         if ctx is not None or not site.several:  # the story's feed and share preview
             story_ctx = ctx or site.built[0].ctx
             assert story_ctx is not None
-            tags.insert(0, social.head_tags(story_ctx, uri, config.site_name))
+            tags.insert(0, social.head_tags(story_ctx, found[1] if found else src_uri,
+                                            config.site_name))
         output = social.a11y_fixes(output.replace("</head>", "\n".join(tags) + "\n</head>", 1))
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
         output = deferred_scripts.defer_theme_scripts(output)
@@ -379,12 +385,18 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         page.meta = {}
         if src_uri == site.shelf_uri:
             return pages.mark_story_page(output, "shelf")
-        if book is None or ctx is None:
-            return output
-        kind = pages.page_kind(ctx, uri)
+        return self._story_page_done(found, output, page) if found else output
+
+    @staticmethod
+    def _story_page_done(found: tuple[BuildState, str], output: str, page) -> str:
+        """A story page, finished: its kind on the article; a chapter's body kept
+        for the one-page edition, and that edition's own page kept for the end."""
+        book, uri = found
+        assert book.ctx is not None  # a page of a story that is being built
+        kind = pages.page_kind(book.ctx, uri)
         if kind:
             output = pages.mark_story_page(output, kind)
-        if uri in ctx.chapters_by_uri:
+        if uri in book.ctx.chapters_by_uri:
             body = pages.chapter_body_html(output)  # the one-page edition reuses it
             if body is not None:
                 book.rendered[uri] = body

@@ -95,6 +95,24 @@ def engine_problem() -> str | None:
     return None
 
 
+def engine_findable() -> str | None:
+    """Why the PDF cannot be made here, from a quick look that imports nothing
+    (WeasyPrint installed, Pango's library present), or None. Loading the
+    engine (engine_problem) takes a second; this, a few milliseconds."""
+    import ctypes.util
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("weasyprint") is not None
+    except (ImportError, ValueError):  # a module set to None, as a failed import leaves it
+        found = False
+    if not found:
+        return NO_ENGINE.format(why="WeasyPrint is not installed")
+    if not ctypes.util.find_library("pango-1.0"):
+        return NO_ENGINE.format(why="Pango's library, libpango-1.0, is not installed")
+    return None
+
+
 class Printer:
     """One worker process that loads WeasyPrint as soon as it is made and
     prints the PDF when asked: the build process never holds the engine.
@@ -210,7 +228,7 @@ def print_book(story: Story, images: dict[str, ImageSet], cache_dir: Path, langu
 
 def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Path:
     """The PDF in the cache, printed if it is not there yet (the panels must be
-    drawn by now): on the plan's printer when it has one, else in this process."""
+    drawn by now), in a print process of its own."""
     if pdf_plan.ready or pdf_plan.story is None:
         return pdf_plan.cached
     from concurrent.futures.process import BrokenProcessPool
@@ -218,11 +236,14 @@ def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Pat
     pdf_plan.cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_plan.cached.with_name(f".{pdf_plan.cached.name}.{os.getpid()}.partial")
     how = (pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper, tmp)
+    if pdf_plan.printer is None:
+        pdf_plan.printer = Printer()
+    problem = pdf_plan.printer.problem()
+    if problem:  # found by the quick look (engine_findable), but it would not load
+        raise StoryError(None, problem.replace("PDF edition skipped", "the PDF cannot be "
+                                               "printed", 1))
     try:
-        if pdf_plan.printer is not None:
-            pdf_plan.printer.print_book(*how)
-        else:
-            print_book(*how)
+        pdf_plan.printer.print_book(*how)
     except BrokenProcessPool:
         tmp.unlink(missing_ok=True)
         raise StoryError(None, "the PDF's print process stopped unexpectedly (out of memory?); "
@@ -253,7 +274,11 @@ def story_pdf(story: Story, cache_dir: Path, out: Path, paper: str = "a4",
         renderer.finish(pending)
     finally:
         renderer.close()
-    made = make(plan(story, sets, cache_dir, language, paper), sets, cache_dir)
+    print_plan = plan(story, sets, cache_dir, language, paper)
+    try:
+        made = make(print_plan, sets, cache_dir)
+    finally:
+        print_plan.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(made, out)
     return out

@@ -39,31 +39,28 @@ def format_of(path: str) -> Format:
 
 def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
          site_url: str | None, *, epub_on: bool, pdf_on: bool, paper: str) -> list[Plan]:
-    """The editions this build offers. A PDF the cache lacks gets its printer
-    now, so WeasyPrint loads while the pages are built (see :func:`offered`)."""
+    """The editions this build offers (see :func:`offered` for a PDF the cache lacks)."""
     plans: list[Plan] = []
     book = epub.plan(story, images, cache_dir, language, site_url) if epub_on else None
     if book is not None:
         plans.append(book)
     if pdf_on:
-        print_plan = pdf.plan(story, images, cache_dir, language, paper, site_url, book)
-        if not print_plan.ready:
-            print_plan.printer = pdf.Printer()
-        plans.append(print_plan)
+        plans.append(pdf.plan(story, images, cache_dir, language, paper, site_url, book))
     return plans
 
 
 def offered(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
     """The editions that can be made here, and a log line for each that cannot
-    (a PDF to print without WeasyPrint). Waits for the printer to load."""
+    (a PDF to print without WeasyPrint). For a PDF the cache lacks, a quick look
+    for the engine (no import): it is loaded once the site is built, in the
+    print process, so loading it never holds up the pages or the drawing."""
     kept: list[Plan] = []
     notes: list[str] = []
     for made in plans:
         problem = None
-        if isinstance(made, pdf.PdfPlan) and made.printer is not None:
-            problem = made.printer.problem()
+        if isinstance(made, pdf.PdfPlan) and not made.ready:
+            problem = pdf.engine_findable()
             if problem:
-                made.close()
                 notes.append(problem)
         if not problem:
             kept.append(made)
