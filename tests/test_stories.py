@@ -305,6 +305,10 @@ def test_the_shelf_offers_to_continue_only_the_story_the_reader_started(shelf_si
     try:
         page.goto(server.url)
         expect(page.locator("a.gn-continue:visible")).to_have_count(0)
+        from axe_playwright_python.sync_playwright import Axe
+
+        found = Axe().run(page)  # the shelf, a page type of its own
+        assert not found.response["violations"], found.generate_report()
         page.goto(server.url + "stories/salt-road/chapters/02-lens/")
         page.goto(server.url)
         page.reload()
@@ -322,3 +326,21 @@ def test_the_shelf_offers_to_continue_only_the_story_the_reader_started(shelf_si
         context.close()
         server.close()
     assert not errors, errors
+
+
+def test_each_story_of_a_site_gets_its_own_editions_on_its_cover(tmp_path):
+    from graphic_novel.editions import pdf
+
+    proj = shelf_project(tmp_path / "site", names=("harbour-light", "salt-road"),
+                         extra="      pdf: true\n")
+    result = proj.build()
+    assert result.ok, result.error + result.log
+    engine = pdf.engine_findable() is None
+    for name, title in (("harbour-light", "the-harbour-light"), ("salt-road", "the-salt-road")):
+        folder = proj.site / "stories" / name
+        assert (folder / f"{title}.epub").is_file()
+        assert (folder / f"{title}.pdf").is_file() == engine
+        links = [a["href"] for a in soup(proj.site, f"stories/{name}/index.html")
+                 .select("a.gn-download")]
+        assert f"{title}.epub" in links
+        assert (f"{title}.pdf" in links) == engine

@@ -8,7 +8,7 @@ here they get the story's prefix, the only place the site sees it.
 
 from __future__ import annotations
 
-from .images import ImageSet, Rendition, site_path
+from .images import site_path
 from .pages import (
     CARD_SIZES,
     COVER_URI,
@@ -23,6 +23,7 @@ from .pages import (
     nav_markup,
     page_url,
     relative,
+    srcset_linked,
 )
 from .rules import plural
 
@@ -56,11 +57,11 @@ def _card(ctx: Context, uri: str) -> str:
         images = ctx.images[pid]
         small = images.get("thumb")
 
-        def link(r: Rendition) -> str:
-            return relative(uri, ctx.prefix + site_path(images, r), ctx.directory_urls)
+        def link(path: str) -> str:
+            return relative(uri, ctx.prefix + path, ctx.directory_urls)
 
-        srcset = ", ".join(f"{link(r)} {r.width}w" for r in _by_width(images))
-        thumb = (f'<img src="{link(small)}" srcset="{srcset}" sizes="{CARD_SIZES}" '
+        thumb = (f'<img src="{link(site_path(images, small))}" '
+                 f'srcset="{srcset_linked(images, link)}" sizes="{CARD_SIZES}" '
                  f'width="{small.width}" height="{small.height}" alt="" loading="lazy" '
                  'decoding="async">')
     held = chapter_count_text(story) or plural(len(story.chapters), "page")
@@ -71,14 +72,6 @@ def _card(ctx: Context, uri: str) -> str:
                if story.subtitle else "")
             + f'</a><a class="gn-continue gn-shelf-continue" data-story="{esc(ctx.prefix)}" '
             f'href="{cover}" hidden>Continue reading</a></li>')
-
-
-def _by_width(images: ImageSet) -> list[Rendition]:
-    """Every on-page rendition, one per width (a duplicate width is void in srcset)."""
-    seen: dict[int, Rendition] = {}
-    for r in images.srcset_renditions:
-        seen.setdefault(r.width, r)
-    return list(seen.values())
 
 
 def shelf_page(stories: list[Context], uri: str, site_name: str, description: str,

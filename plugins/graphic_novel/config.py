@@ -17,6 +17,7 @@ from mkdocs.config.base import Config
 
 from . import offline, site_assets
 from .offline import PRECACHE_BUDGET
+from .project import default_prefix, normal_prefix
 
 # Material's default font (material/templates/mkdocs_theme.yml: theme.font),
 # which it fetches from Google Fonts on every page.
@@ -117,19 +118,14 @@ def site_stories(config, settings: GraphicNovelConfig) -> list[StorySpec]:
     return specs
 
 
-_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")
-
-
 def _normal_prefix(prefix: str | None, name: str, setting: str) -> str:
     """"stories/<name>/" by default; an author's prefix with one trailing "/"."""
-    if prefix is None:
-        prefix = "stories/" + (re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or "story")
-    cleaned = prefix.strip().strip("/")
-    if cleaned and not _PREFIX_RE.fullmatch(cleaned):
+    normal = normal_prefix(default_prefix(name) if prefix is None else prefix)
+    if normal is None:
         raise ValueError(f"graphic-novel: {setting}: prefix '{prefix}' must be lower-case "
                          "letters, digits, '-', '_' and '.', in parts split by '/' "
                          "(like stories/my-story/).")
-    return cleaned + "/" if cleaned else ""
+    return normal
 
 
 def add_what_pages_need(config) -> list[str]:

@@ -308,9 +308,14 @@ CARD_SIZES = slots.card_sizes()
 
 def srcset(ctx: Context, page_uri: str, images: ImageSet) -> str:
     """Every on-page rendition, smallest first, one per width (a duplicate width is void)."""
+    return srcset_linked(images, lambda path: ctx.link(page_uri, path))
+
+
+def srcset_linked(images: ImageSet, link: Callable[[str], str]) -> str:
+    """:func:`srcset` with each rendition's site path made a URL by ``link``."""
     seen: dict[int, str] = {}
     for r in images.srcset_renditions:
-        seen.setdefault(r.width, ctx.link(page_uri, site_path(images, r)))
+        seen.setdefault(r.width, link(site_path(images, r)))
     return ", ".join(f"{url} {width}w" for width, url in seen.items())
 
 

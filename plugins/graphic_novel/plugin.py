@@ -555,7 +555,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
 def _shown(folder: Path, config) -> str:
     """A story folder as mkdocs.yml names it (relative to it)."""
     try:
-        return str(folder.relative_to(Path(config.config_file_path or ".").resolve().parent))
+        return str(folder.relative_to(settings.project_root(config)))
     except ValueError:
         return str(folder)
 

@@ -11,6 +11,7 @@ StoryError naming mkdocs.yml and the entry's line.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,22 @@ class ProjectStory:
     prefix: str  # its pages' URL prefix; "" for the single story of a story_dir site
 
 
+_PREFIX_RE = re.compile(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")
+
+
 def default_prefix(name: str) -> str:
-    return f"stories/{name}/"
+    """Where a story's pages go unless mkdocs.yml says: stories/<its folder's name>/,
+    made safe for a URL. The build (config.site_stories) and the CLI share it."""
+    return "stories/" + (re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or "story") + "/"
+
+
+def normal_prefix(prefix: str) -> str | None:
+    """An author's prefix with one trailing "/" ("" for the site root), or None when
+    it is not lower-case letters, digits, '-', '_' and '.' in parts split by '/'."""
+    cleaned = prefix.strip().strip("/")
+    if cleaned and not _PREFIX_RE.fullmatch(cleaned):
+        return None
+    return cleaned + "/" if cleaned else ""
 
 
 def plugin_settings(root: Path = Path(".")) -> dict:
@@ -197,6 +212,10 @@ def _story_entry(root: Path, entry: Any, shown: str, line: int | None) -> Projec
     if not isinstance(prefix, str):
         raise StoryError(shown, f"the prefix of story '{name}' is not text; write it as "
                                 "`prefix: tides/`, or leave it out.", line)
+    if normal_prefix(prefix) is None:  # as the build refuses it (config.site_stories)
+        raise StoryError(shown, f"the prefix '{prefix}' of story '{name}' must be lower-case "
+                                "letters, digits, '-', '_' and '.', in parts split by '/' "
+                                "(like stories/my-story/).", line)
     return ProjectStory(name, root / folder, prefix)
 
 

@@ -27,6 +27,15 @@ def _reported(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
         return "error", f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
 
 
+def process_pool():
+    """A pool of one worker process: forked on Linux, as the image workers are."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method))
+
+
 def run(fn: Callable[..., Any], *args: Any, pool=None) -> Any:
     """``fn(*args)`` in a child process (``pool``: one already running, else a new
     one for this call). A StoryError in the child is raised here as one; any
@@ -35,12 +44,7 @@ def run(fn: Callable[..., Any], *args: Any, pool=None) -> Any:
 
     own = pool is None
     if own:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork on Linux, as the image workers (images.Renderer) do.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method))
+        pool = process_pool()
     try:
         kind, value = pool.submit(_reported, fn, *args).result()
     except BrokenProcessPool:

@@ -15,7 +15,6 @@ import hashlib
 import html
 import os
 import re
-import sys
 from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import metadata
@@ -119,13 +118,11 @@ class Printer:
     Made when a build will print, so loading it overlaps the build's pages."""
 
     def __init__(self) -> None:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork on Linux, as the image workers (images.Renderer) do.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context(method))
+        from .child import process_pool
+
+        self._pool: ProcessPoolExecutor | None = process_pool()
         self._loaded: Future = self._pool.submit(engine_problem)
 
     def problem(self) -> str | None:
