@@ -47,9 +47,14 @@ from ``/proc/<pid>/status``. Reported per build:
 drawing workers included: steadier than wall time when the cores are shared.
 
 Each measurement runs ``--repeat`` times (default 11 for <=13 chapters, 3 up to
-200, 2 above), interleaved (cold, warm, edit chapter, edit prompt, plain, then
+200, 2 above), interleaved (cold, warm, plain, edit chapter, edit prompt, then
 again), and reports the median with its spread (min-max). Ratios are of
-medians. Timings are wall-clock on a shared machine: other work on the same
+medians, but for the warm one: a warm build and a plain one are run back to
+back, each pair gives a ratio, and the warm ratio is the median of those (at
+least 11 pairs up to 200 chapters, more pairs run on their own after the
+repeats). A burst of other work then moves both builds of a pair alike,
+where a ratio of two medians taken minutes apart moved by 0.2 between runs.
+Timings are wall-clock on a shared machine: other work on the same
 cores makes them noisy, so the load average is recorded before and after.
 
 Results are written as JSON (default ``bench-results/latest.json``). The run
@@ -126,6 +131,12 @@ class BuildFailed(Exception):
 
 def progress(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def default_pairs(size: int) -> int:
+    """How many warm/plain pairs the warm ratio is the median of, by default: 11 where a
+    build takes a few seconds (up to 200 chapters), else the repeats alone."""
+    return 11 if size <= 200 else default_repeat(size)
 
 
 def default_repeat(size: int) -> int:
@@ -401,7 +412,7 @@ def _add_ratios(result: dict, kinds: list[str]) -> None:
     result["plugin_peak_kind"] = plugin_peak_kind
 
 
-def measure_size(size: int, repeat: int, workdir: Path) -> dict:
+def measure_size(size: int, repeat: int, workdir: Path, pairs_wanted: int = 0) -> dict:
     progress(f"{size} chapters: writing the story ({plural(repeat, 'repeat')})")
     spec = make_story(size)
     proj = workdir / f"story-{size}"
@@ -422,12 +433,24 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
                  f"peak {result.peak_mb:6.0f} MB{drawn}")
         return result
 
+    pairs: list[float] = []  # warm / plain, each pair built back to back
+
+    def pair(rep: int) -> None:
+        """A warm build and a plain one back to back; which goes first alternates."""
+        if rep % 2:
+            warm = build("warm", proj, True, rep).seconds
+            plain_s = build("plain", plain, False, rep).seconds
+        else:
+            plain_s = build("plain", plain, False, rep).seconds
+            warm = build("warm", proj, True, rep).seconds
+        pairs.append(warm / plain_s)
+
     for rep in range(1, repeat + 1):
         shutil.rmtree(cache, ignore_errors=True)
         build("cold", proj, True, rep)
         if rep == 1:
             write_plain_project(plain, spec, proj / "site_build")
-        build("warm", proj, True, rep)
+        pair(rep)
         path = chapter_file(proj, edited)
         path.write_text(path.read_text("utf-8").rstrip("\n")
                         + f"\n\n\"One more line,\" said Priya, for edit {rep}.\n", "utf-8")
@@ -435,7 +458,8 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
         edited.prompt = edited.prompt.rstrip(".") + f", and a {ADJS[rep % len(ADJS)]} edit {rep}."
         write_prompts(proj, spec)
         build("edit_prompt", proj, True, rep)
-        build("plain", plain, False, rep)
+    for rep in range(repeat + 1, pairs_wanted + 1):  # more pairs on their own
+        pair(rep)
 
     site = proj / "site_build"
     progress(f"{size} chapters: timing placeholder draws")
@@ -452,6 +476,8 @@ def measure_size(size: int, repeat: int, workdir: Path) -> dict:
     for kind, items in runs.items():
         result[kind] = summarise(items, plugin=kind != "plain")
     _add_ratios(result, list(runs))
+    result["ratios"]["warm_plain"] = statistics.median(pairs)
+    result["warm_pairs"] = stats(pairs)
     result["placeholder"] = {"draw_ms": draws, "full_bytes": full_bytes(site)}
     result["chapter_page"] = page
     return result
@@ -563,13 +589,13 @@ def report(data: dict) -> str:
             return f"{_spread(r[kind]['seconds'])} [{r[kind]['redrawn']}]"
         rows.append([
             str(size), _spread(r["cold"]["seconds"]), _spread(r["warm"]["seconds"]),
-            _spread(r["plain"]["seconds"]), f"{r['ratios']['warm_plain']:.2f}",
+            _spread(r["plain"]["seconds"]), _spread(r["warm_pairs"]),
             f"{r['ratios']['cold_plain']:.2f}", edit("edit_chapter"), edit("edit_prompt"),
             f"{r['plugin_peak_mb']:.0f} ({r['plugin_peak_kind'].replace('edit_', 'edit ')})",
             _spread(r["cold"]["worker_peak_mb"], "{:.0f}"),
             _spread(r["plain"]["peak_mb"], "{:.0f}"), f"{r['ratios']['mem_plugin_plain']:.2f}",
         ])
-    main = _table(["chapters", "cold s", "warm s", "plain s", "warm/plain", "cold/plain",
+    main = _table(["chapters", "cold s", "warm s", "plain s", "warm/plain (pairs)", "cold/plain",
                    "edit chapter s [redrawn]", "edit prompt s [redrawn]", "peak MB plugin",
                    "peak MB workers", "peak MB plain", "mem ratio"], rows)
     rows2 = []
@@ -710,7 +736,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     try:
         for size in sizes:
-            results[str(size)] = measure_size(size, repeat or default_repeat(size), workdir)
+            results[str(size)] = measure_size(size, repeat or default_repeat(size), workdir,
+                                              repeat or default_pairs(size))
         shelf_size = _shelf_size(args.shelf)
         shelf = measure_shelf(*shelf_size, repeat or default_repeat(shelf_size[0] *
                                                                     shelf_size[1]),
