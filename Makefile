@@ -15,7 +15,7 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 test: $(STAMP) browser java pango
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadscope
 
 check prompts status: $(STAMP)
 	$(BIN)/graphic-novel $@

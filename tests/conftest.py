@@ -142,3 +142,24 @@ def built_mini(request, tmp_path_factory) -> tuple[Project, BuildResult]:
     result = proj.build() if request.param == "mkdocs" else proj.build_with(request.param)
     assert result.ok, result.error + result.log
     return proj, result
+
+
+@pytest.fixture(scope="session")
+def default_story_site(tmp_path_factory):
+    """The default story, built once with the repository's own mkdocs.yml and served;
+    tests only read it."""
+    from sites import Site, default_project
+
+    site = Site("default", default_project(tmp_path_factory.mktemp("default-story")))
+    yield site
+    site.server.close()
+
+
+@pytest.fixture(scope="session")
+def new_story_site(tmp_path_factory):
+    """A project as `graphic-novel new` writes it, built once and served; only read."""
+    from sites import Site, new_project
+
+    site = Site("new", new_project(tmp_path_factory.mktemp("new-story")))
+    yield site
+    site.server.close()

@@ -4,7 +4,7 @@ configurations: the default story built with the repository's own mkdocs.yml, an
 project made by `graphic-novel new`. Phone (390 px) and desktop (1366 px), light and
 dark (the browser's colour scheme, which Material's palette follows).
 
-Each site is built once for the module; one browser, with one page for each screen
+Each site is built once for the session (conftest.py); one browser, with one page for each screen
 size and scheme, serves every test. Every test starts from empty storage (no remembered
 prompt switch, palette or chapter) and a fresh load of its page. Service workers are
 blocked: the offline precache would download the whole site during every test, and it
@@ -17,7 +17,8 @@ import pytest
 from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, Axe
 from playwright.sync_api import expect
 
-from test_reader import SCHEMES, VIEWS, Site, _default_project, _new_project, _open
+from sites import Site
+from test_reader import SCHEMES, VIEWS, _open
 
 AXE = Axe()
 SITES = ("default", "new")
@@ -40,17 +41,12 @@ HOVER_FOCUS = {
 }
 STATES = [("cover", "prompts-open"), ("cover", "hover-focus"), ("cover", "lightbox"),
           ("chapter", "prompts-open"), ("chapter", "hover-focus"), ("chapter", "lightbox"),
-          ("chapter", "search")]
+          ("chapter", "search"), ("chapter", "contents")]
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
-    base = tmp_path_factory.mktemp("axe")
-    built = {"default": Site("default", _default_project(base)),
-             "new": Site("new", _new_project(base))}
-    yield built
-    for site in built.values():
-        site.server.close()
+def sites(default_story_site, new_story_site) -> dict[str, Site]:
+    return {"default": default_story_site, "new": new_story_site}
 
 
 def _path(site: Site, page_name: str) -> str:
@@ -206,6 +202,11 @@ def test_reader_state_has_no_axe_findings(pages, sites, site_name, page_name, st
         _hover_and_focus(page, page_name, where)
     elif state == "lightbox":
         _open_lightbox(page)
+        _axe(page, where)
+    elif state == "contents":  # the chapter menu, over a page with one prompt open
+        page.locator("details.gn-prompt summary").first.click()
+        page.locator(".gn-pager--top a.gn-contents-link").click()
+        expect(page.locator("dialog.gn-contents")).to_be_visible()
         _axe(page, where)
     else:
         _search(page, view, where)

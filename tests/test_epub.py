@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,7 +14,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, Project, make_project
+from conftest import ROOT, make_project
 from graphic_novel.loader import load_story
 
 EPUB = "the-little-lighthouse.epub"
@@ -61,14 +60,8 @@ def test_epubcheck_finds_nothing_in_the_mini_book(mini_book):
     assert epubcheck_messages(mini_book) == []
 
 
-def test_epubcheck_finds_nothing_in_the_default_storys_book(tmp_path):
-    proj = Project(tmp_path / "default")
-    proj.root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", proj.root / "mkdocs.yml")
-    for folder in ("story", "docs"):
-        shutil.copytree(ROOT / folder, proj.root / folder)
-    result = proj.build()
-    assert result.ok, result.error + result.log
+def test_epubcheck_finds_nothing_in_the_default_storys_book(default_story_site):
+    proj = default_story_site.project
     books = list(proj.site.glob("*.epub"))
     assert [b.name for b in books] == ["the-llama-effect.epub"]
     assert epubcheck_messages(books[0]) == []

@@ -10,11 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-from browser import SiteServer
-from conftest import ROOT
 
 SLOW_PHONE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
               "uploadThroughput": 0.75e6 / 8}
@@ -30,12 +25,8 @@ new PerformanceObserver((list) => {
 
 
 @pytest.fixture(scope="module")
-def default_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("first-paint") / "site"
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out)))
-    server = SiteServer(out)
-    yield server.url, out
-    server.close()
+def default_site(default_story_site):
+    return default_story_site.url, default_story_site.project.site
 
 
 @pytest.mark.parametrize("path", ["", "chapters/05-small-beats-big/", "chapters/all/"])

@@ -7,21 +7,15 @@ the default story with the repository's own mkdocs.yml, and a project made by
 from __future__ import annotations
 
 import io
-import json
 import re
-import shutil
-import subprocess
-import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
 from browser import SiteServer
-from conftest import ROOT, Project
+from sites import Site, new_project
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -29,56 +23,9 @@ VIEWS = {"phone": PHONE, "desktop": DESKTOP}
 SCHEMES = ("light", "dark")
 
 
-def _default_project(base: Path) -> Project:
-    dest = base / "default"
-    dest.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for sub in ("story", "docs"):
-        shutil.copytree(ROOT / sub, dest / sub, ignore=shutil.ignore_patterns("art"))
-    return Project(dest)
-
-
-def _new_project(base: Path) -> Project:
-    dest = base / "new"
-    subprocess.run([sys.executable, "-m", "graphic_novel", "new", str(dest), "--title",
-                    "Harbour Lights"], check=True, capture_output=True)
-    return Project(dest)
-
-
-class Site:
-    def __init__(self, name: str, project: Project):
-        self.name, self.project = name, project
-        result = project.build()
-        assert result.ok, result.error + result.log
-        self.server = SiteServer(project.site)
-        self.url = self.server.url
-        self.contents = json.loads((project.site / "assets/graphic-novel/contents.json")
-                                   .read_text("utf-8"))["pages"]
-        self.chapters = [p for p in self.contents if p["url"].startswith("chapters/")]
-
-    def prompts(self) -> dict[str, str]:
-        """What `graphic-novel prompts` prints, by panel id."""
-        out = subprocess.run([sys.executable, "-m", "graphic_novel", "prompts"],
-                             cwd=self.project.root, check=True, capture_output=True,
-                             text=True).stdout
-        return {row["id"]: row["prompt"] for row in map(json.loads, out.splitlines())}
-
-    def row_chapter(self) -> str:
-        """The first chapter page with a row of panels."""
-        for entry in self.chapters:
-            page = (self.project.site / entry["url"] / "index.html").read_text("utf-8")
-            if 'class="gn-row"' in page:
-                return entry["url"]
-        raise AssertionError(f"{self.name}: no chapter has a row of panels")
-
-
 @pytest.fixture(scope="module", params=["default", "new"])
-def site(request, tmp_path_factory):
-    base = tmp_path_factory.mktemp(request.param)
-    project = _default_project(base) if request.param == "default" else _new_project(base)
-    s = Site(request.param, project)
-    yield s
-    s.server.close()
+def site(request) -> Site:
+    return request.getfixturevalue(f"{request.param}_story_site")
 
 
 def _open(browser, view: str, scheme: str, **options):
@@ -406,27 +353,6 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-STORY_PAGES = ["", "chapter", "references/", "chapters/all/"]
-
-
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("view", ["phone", "desktop"])
-def test_no_accessibility_findings_on_story_pages(browser, site, view, scheme):
-    with _page(browser, view, scheme) as page:
-        for path in STORY_PAGES:
-            page.goto(site.url + (site.row_chapter() if path == "chapter" else path))
-            page.wait_for_load_state("networkidle")
-            results = Axe().run(page)
-            assert not results.response["violations"], (path, results.generate_report())
-        # With a prompt open and the contents menu shown.
-        page.goto(site.url + site.row_chapter())
-        page.locator("details.gn-prompt summary").first.click()
-        page.locator(".gn-pager--top a.gn-contents-link").click()
-        expect(page.locator("dialog.gn-contents")).to_be_visible()
-        results = Axe().run(page)
-        assert not results.response["violations"], results.generate_report()
-
-
 def test_swipe_in_the_lightbox_moves_to_the_next_panel_not_the_next_page(browser, site):
     with _page(browser, "phone", "light") as page:
         url = site.url + site.row_chapter()
@@ -447,7 +373,7 @@ def test_swipe_in_the_lightbox_moves_to_the_next_panel_not_the_next_page(browser
 
 
 def test_portrait_art_keeps_its_shape_in_a_row(browser, tmp_path):
-    project = _new_project(tmp_path)
+    project = new_project(tmp_path)
     art = project.story / "art"
     art.mkdir()
     Image.new("RGB", (1000, 1500), (200, 60, 60)).save(art / "01-left.png")  # 2:3 portrait

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from test_reader import DESKTOP, PHONE, Site, _default_project
+from sites import Site
+from test_reader import DESKTOP, PHONE
 
 RENDITIONS = {"thumb": 480, "mid": 800, "full": 1600}
 PANEL_FILE = re.compile(r"/assets/panels/(?P<id>[^/]+)-(?P<kind>thumb|mid|full)-[0-9a-f]+\.webp$")
@@ -22,11 +23,9 @@ PANEL_IMAGES = "figure.gn-panel img, figure.gn-cover-panel img, .gn-card img"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    s = Site("default", _default_project(tmp_path_factory.mktemp("renditions")))
-    assert CHAPTER in [c["url"] for c in s.chapters]
-    yield s
-    s.server.close()
+def site(default_story_site) -> Site:
+    assert CHAPTER in [c["url"] for c in default_story_site.chapters]
+    return default_story_site
 
 
 def _expected(needed_px: float) -> str:
