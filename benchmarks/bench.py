@@ -429,7 +429,8 @@ def measure_size(size: int, repeat: int, workdir: Path, pairs_wanted: int = 0) -
             raise BuildFailed(f"{kind} build of {size} chapters (repeat {rep})", result)
         runs[kind].append(result)
         drawn = f", {result.drawn} drawn" if result.drawn is not None else ""
-        progress(f"{size} ch, repeat {rep}/{repeat}: {kind:<12} {result.seconds:7.2f} s, "
+        which = f"repeat {rep}/{repeat}" if rep <= repeat else f"pair {rep}/{pairs_wanted}"
+        progress(f"{size} ch, {which}: {kind:<12} {result.seconds:7.2f} s, "
                  f"peak {result.peak_mb:6.0f} MB{drawn}")
         return result
 

@@ -309,17 +309,7 @@ def cmd_prompts(args) -> int:
         rows = _prompt_rows(story, args.missing)
         if chosen.several:
             rows = [{"story": entry.name, **row} for row in rows]
-        if args.format == "jsonl":
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        elif args.format == "csv":
-            writer = csv_out or csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id"],
-                                               lineterminator="\n")
-            if csv_out is None:
-                writer.writeheader()
-            writer.writerows(rows)
-        else:
-            _prompts_markdown(out, story, entry.folder, rows)
+        _write_prompt_rows(out, args.format, rows, csv_out, story, entry.folder)
         if not rows:
             out.flush()
             print(named + ("every panel has art" if args.missing else "no panels"),
@@ -328,6 +318,23 @@ def cmd_prompts(args) -> int:
 
 
 PROMPT_FIELDS = ("id", "number", "chapter", "title", "file", "has_art", "alt", "prompt")
+
+
+def _write_prompt_rows(out, form: str, rows: list[dict], csv_out: csv.DictWriter | None,
+                       story: Story, story_dir: Path) -> None:
+    """One story's prompt rows in the asked form (into ``csv_out``, whose header is
+    written, when several stories share one table)."""
+    if form == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif form == "csv":
+        writer = csv_out or csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["id"],
+                                           lineterminator="\n")
+        if csv_out is None:
+            writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _prompts_markdown(out, story, story_dir, rows)
 
 
 def _prompts_markdown(out, story: Story, story_dir: Path, rows: list[dict]) -> None:

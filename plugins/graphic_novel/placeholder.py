@@ -66,13 +66,7 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     for word in words:
         size = font.getlength(word)
         while size > max_width and len(word) > 1:
-            lo, hi = 1, len(word)  # longest prefix that fits, by bisection
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if font.getlength(word[:mid]) <= max_width:
-                    lo = mid
-                else:
-                    hi = mid - 1
+            lo = _longest_prefix(word, font, max_width)
             if current:
                 lines.append(" ".join(current))
                 current, width, plain = [], 0.0, True
@@ -96,12 +90,31 @@ def wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
     if current:
         lines.append(" ".join(current))
     lines = [_fit(line, font, max_width) for line in lines[:max_lines + 1]]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and font.getlength(last + " …") > max_width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + " …"
+    return _cut(lines, font, max_width, max_lines)
+
+
+def _longest_prefix(word: str, font, max_width: float) -> int:
+    """How many of the word's first letters fit in ``max_width`` (at least one), by
+    bisection."""
+    lo, hi = 1, len(word)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if font.getlength(word[:mid]) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _cut(lines: list[str], font, max_width: float, max_lines: int) -> list[str]:
+    """The first ``max_lines`` lines, the last ending in an ellipsis if any were left out."""
+    if len(lines) <= max_lines:
+        return lines
+    lines = lines[:max_lines]
+    last = lines[-1]
+    while last and font.getlength(last + " …") > max_width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + " …"
     return lines
 
 
