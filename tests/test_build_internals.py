@@ -250,12 +250,13 @@ def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project,
     read and let go once it is converted."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.plugins import event_priority
 
     from graphic_novel import plugin as glue
 
     loaded, seen, files_seen = [], {}, []
     real_load = glue.load_story
-    real_content = glue.GraphicNovelPlugin.on_page_content
+    real_content = glue.GraphicNovelPlugin._on_page_content_last
     real_files = glue.GraphicNovelPlugin.on_files
 
     def load(*args, **kwargs):
@@ -273,7 +274,8 @@ def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project,
         return files_seen[-1]
 
     monkeypatch.setattr(glue, "load_story", load)
-    monkeypatch.setattr(glue.GraphicNovelPlugin, "on_page_content", on_page_content)
+    monkeypatch.setattr(glue.GraphicNovelPlugin, "on_page_content", glue.CombinedEvent(
+        glue.GraphicNovelPlugin._on_page_content_first, event_priority(-100)(on_page_content)))
     monkeypatch.setattr(glue.GraphicNovelPlugin, "on_files", on_files)
     config = load_config(str(project.root / "mkdocs.yml"))
     ours = config.plugins["graphic-novel"]

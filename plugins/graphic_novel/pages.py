@@ -181,6 +181,11 @@ class Blocks:
         self._re = re.compile(rf"<p>(gn{self.nonce}b\d+z)</p>|(gn{self.nonce}[bi]\d+z)")
         self._late_re = re.compile(rf"<!--(gn{self.nonce}l\d+z)-->")
 
+    @property
+    def count(self) -> int:
+        """How many markers were made so far: the number the next one gets."""
+        return self._made
+
     def _add(self, kind: str, html_text: str) -> str:
         key = f"gn{self.nonce}{kind}{self._made}z"  # a count, never reused
         self._made += 1

@@ -34,6 +34,7 @@ from . import (
 from . import config as settings
 from . import images as img
 from .config import GraphicNovelConfig
+from .converted_pages import ConvertedPages
 from .editions import shelf
 from .errors import StoryError
 from .loader import load_story
@@ -91,7 +92,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             raise PluginError(str(exc)) from None
         _, cache_dir = settings.project_paths(config, self.config)
         site = self.state = SiteBuild([BuildState(s.folder, cache_dir, s.prefix, s.name,
-                                                  s.setting) for s in specs])
+                                                  s.setting) for s in specs], cache_dir)
         try:
             img.check_cache_dir(cache_dir)
         except StoryError as exc:
@@ -289,9 +290,34 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         found = site.page(uri)
         make = found[0].makers.get(found[1]) if found else \
             site.shelf_maker if uri == site.shelf_uri else None
-        if make is not None:
-            page.file.content_string = make()  # MkDocs reads it next (Page.read_source)
+        if make is None:
+            return page
+        blocks = self._blocks(uri)
+        assert blocks is not None  # every page with a maker has its story's blocks
+        first = blocks.count
+        text = make()
+        if site.converted is not None:  # kept from an earlier build: its front matter alone
+            text = site.converted.markdown(uri, text, blocks.nonce, first)
+        page.file.content_string = text  # MkDocs reads it next (Page.read_source)
         return page
+
+    def on_nav(self, nav, *, config, files):
+        # Every file of the site is known now, and no page is read yet: whether this
+        # build takes pages MkDocs converted before from the cache (converted_pages.py).
+        site = self.state
+        if site is not None and site.built:
+            site.converted, why_not = ConvertedPages.for_build(config, files, site.cache_dir,
+                                                               self)
+            if why_not:
+                log.debug(f"every page is converted this build: {why_not}")
+        return nav
+
+    @event_priority(-100)  # last: MkDocs converts the page next
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        site = self.state
+        if site is not None and site.converted is not None and self.ours(page):
+            site.converted.watch(page.file.src_uri)
+        return markdown
 
     def _blocks(self, src_uri: str) -> pages.Blocks | None:
         site = self.live
@@ -300,8 +326,15 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             return found[0].ctx.blocks if found[0].ctx is not None else None
         return site.shelf_blocks if src_uri == site.shelf_uri else None
 
+    @event_priority(100)  # first: before any plugin reads what MkDocs converted
+    def _on_page_content_first(self, html: str, *, page, config, files) -> str:
+        site = self.state
+        if site is None or site.converted is None or not self.ours(page):
+            return html
+        return site.converted.content(page, html, files)
+
     @event_priority(-100)  # after every other plugin (glightbox adds its links first)
-    def on_page_content(self, html: str, *, page, config, files) -> str:
+    def _on_page_content_last(self, html: str, *, page, config, files) -> str:
         if not self.ours(page):
             return html
         # The author's HTML and what other plugins added are sanitised; the
@@ -327,6 +360,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             page.title = page.title  # keep what it is now (nav title, else meta title)
             self.live.metas[page.file.src_uri] = page.meta
             page.meta = {}
+
+    on_page_content = CombinedEvent(_on_page_content_first, _on_page_content_last)
 
     def on_env(self, env, *, config, files):
         # Every page has been read and converted by now; MkDocs copies the
@@ -466,6 +501,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             site.stop_workers()
         if site.memo is not None:
             site.memo.save()
+        if site.converted is not None:
+            log.debug(site.converted.finish())
         site.metas = {}
 
     def _finish_story(self, book: BuildState, site: SiteBuild, config) -> None:

@@ -23,6 +23,7 @@ from .prompt_memo import PromptMemo
 from .rules import plural
 
 if TYPE_CHECKING:
+    from .converted_pages import ConvertedPages
     from .editions.shelf import Plan
 
 
@@ -112,7 +113,11 @@ class SiteBuild:
     """What one build knows: each story's part, and what they share."""
 
     books: list[BuildState]
+    cache_dir: Path
     memo: PromptMemo | None = None  # prompts.json, one for every story (prompt_memo.py)
+    # Pages MkDocs converted in earlier builds (converted_pages.py), None when this build
+    # converts every page; decided once the site's files are known (on_nav).
+    converted: ConvertedPages | None = None
     # Every generated page's src_uri -> (its story's part, the story's own URI);
     # the shelf page is not in it.
     pages: dict[str, tuple[BuildState, str]] = field(default_factory=dict)
@@ -140,6 +145,8 @@ class SiteBuild:
 
     def end(self) -> None:
         self.stop_workers()
+        if self.converted is not None:
+            self.converted.close()
         for book in self.books:
             book.remove_made_files()
 
