@@ -790,11 +790,13 @@ def cover_page(ctx: Context) -> str:
             extra = ('<p class="gn-style-label"><strong>Shared style for every panel</strong></p>'
                      + render_markdown(story.style))
         prompt = story.narrative_prompt or ""
-        head.append(prompt_block(prompt, "narrative prompt", "narrative-prompt", extra))
+        # Late, as on a chapter's page: search leaves prompts out, so it need not parse them.
+        head.append(ctx.blocks.late(prompt_block(prompt, "narrative prompt",
+                                                 "narrative-prompt", extra)))
     if story.cover:
-        head.append(prompt_block(story.cover.prompt, "cover image prompt",
-                                 f"prompt-{story.cover.id}",
-                                 copy_text=image_prompt(story, story.cover)))
+        head.append(ctx.blocks.late(prompt_block(story.cover.prompt, "cover image prompt",
+                                                 f"prompt-{story.cover.id}",
+                                                 copy_text=image_prompt(story, story.cover))))
     parts.append(ctx.blocks.block("\n".join(head)))
     parts.append('<h2 id="chapters">Chapters</h2>\n')
     count = chapter_count_text(story)

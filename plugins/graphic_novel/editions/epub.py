@@ -22,14 +22,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Chapter, Panel, Story
-from . import epub_images, epub_text
-from .epub_text import PROMPTS_PAGE, REFERENCES_PAGE, TITLE_PAGE, Picture
+from ..rules import chapter_heading
+
+if TYPE_CHECKING:
+    from .epub_images import BookImage
+    from .epub_text import Picture
+
+# The book's own files (epub_text writes them). epub_text and epub_images, with the
+# Markdown and image code they load, are imported only when a book is made: a build
+# that finds its book in the cache plans with this module alone.
+TITLE_PAGE = "title.xhtml"
+PROMPTS_PAGE = "prompts.xhtml"
+REFERENCES_PAGE = "references.xhtml"
+IMAGE_FOLDER = "images"
 
 VERSION = "1"  # bump when the book is made differently
+IMAGES_VERSION = "1"  # bump when epub_images converts the pictures differently
 CACHE_FOLDER = "epub"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the time is not the content
 MEDIA_TYPE = "application/epub+zip"
@@ -68,6 +81,11 @@ class EpubPlan:
         return self.cached.is_file() and self.cached.stat().st_size > 0
 
 
+def chapter_file(chapter: Chapter) -> str:
+    """The book's file for a chapter."""
+    return f"{chapter.slug}.xhtml"
+
+
 def file_name(story: Story) -> str:
     """The book's file name in the site, from the story's title."""
     slug = re.sub(r"[^a-z0-9]+", "-", story.title.lower()).strip("-")[:60].strip("-")
@@ -103,7 +121,7 @@ def book_panels(story: Story) -> dict[str, str]:
     for chapter in story.chapters:
         for pid in chapter.panel_ids:
             if pid in story.panels:
-                where.setdefault(pid, epub_text.chapter_file(chapter))
+                where.setdefault(pid, chapter_file(chapter))
     return where
 
 
@@ -116,7 +134,7 @@ def _content_key(story: Story, images: dict[str, ImageSet], language: str, ident
         return [p.id, p.title, p.alt, p.prompt, p.label, images[p.id].key if p.id in images
                 else None]
 
-    facts = [VERSION, epub_images.VERSION, _ebooklib_version(), language, ident,
+    facts = [VERSION, IMAGES_VERSION, _ebooklib_version(), language, ident,
              modified.isoformat(), story.title, story.subtitle, story.author, story.notice,
              story.cover_id, story.style, story.narrative_prompt,
              [chapter(c) for c in story.chapters],
@@ -190,6 +208,8 @@ def assemble(story: Story, images: dict[str, ImageSet], cache_dir: Path, languag
     """The ebooklib book: metadata, pictures, title page, chapters, appendices, nav."""
     from ebooklib import epub
 
+    from . import epub_text
+
     story = book_story(story)
     book = epub.EpubBook()
     _metadata(book, story, language, ident)
@@ -206,7 +226,7 @@ def assemble(story: Story, images: dict[str, ImageSet], cache_dir: Path, languag
         return item
 
     title = document("title", TITLE_PAGE, story.title, epub_text.title_page(story, pictures))
-    chapters = [document(f"c-{c.slug}", epub_text.chapter_file(c), nav_title(c),
+    chapters = [document(f"c-{c.slug}", chapter_file(c), nav_title(c),
                          epub_text.chapter_body(story, c, pictures)) for c in story.chapters]
     where = {pid: f for pid, f in book_panels(story).items() if pid in pictures}
     prompts = document("prompts", PROMPTS_PAGE, "Image prompts",
@@ -223,10 +243,12 @@ def assemble(story: Story, images: dict[str, ImageSet], cache_dir: Path, languag
 
 def nav_title(chapter: Chapter) -> str:
     """"Chapter 3: The GPU Challenge", "Epilogue: The Legacy"."""
-    return epub_text.chapter_heading(chapter.label, chapter.title)
+    return chapter_heading(chapter.label, chapter.title)
 
 
 def _metadata(book, story: Story, language: str, ident: str) -> None:
+    from . import epub_text
+
     book.set_identifier(ident)
     book.set_title(story.title)
     book.set_language(language)
@@ -243,12 +265,15 @@ def _add_pictures(book, story: Story, images: dict[str, ImageSet],
                   cache_dir: Path) -> dict[str, Picture]:
     """Every panel the book shows, once each; the cover's picture is the book's cover.
     Each picture is read from the cache only as the zip is written."""
+    from . import epub_images
+    from .epub_text import Picture
+
     shown = [images[pid] for pid in book_panels(story) if pid in images]
     epub_images.convert_missing(cache_dir, shown)
     pictures: dict[str, Picture] = {}
     for images_of in shown:
         pid, made = images_of.panel_id, epub_images.book_image(cache_dir, images_of)
-        href = f"{epub_text.IMAGE_FOLDER}/{made.name}"
+        href = f"{IMAGE_FOLDER}/{made.name}"
         book.add_item(_picture_item(pid, href, made, cover=pid == story.cover_id))
         pictures[pid] = Picture(href, made.width, made.height)
     if story.cover_id in pictures:
@@ -256,7 +281,7 @@ def _add_pictures(book, story: Story, images: dict[str, ImageSet],
     return pictures
 
 
-def _picture_item(pid: str, href: str, made: epub_images.BookImage, cover: bool):
+def _picture_item(pid: str, href: str, made: BookImage, cover: bool):
     """An ebooklib item whose bytes are read from ``made.path`` when it is
     written, so the book never holds every picture in memory at once."""
     from ebooklib import epub
@@ -312,6 +337,8 @@ def problems(story: Story, shown) -> list[str]:
     """What the editions cannot carry, one line each, "file:line: what to do"
     (the PDF is printed from the EPUB's XHTML, so the two lose the same links).
     ``shown`` turns a story file's path into the path the author knows."""
+    from . import epub_text
+
     out = []
     for chapter in book_story(story).chapters:
         for line, what in epub_text.unreachable_links(chapter, story):

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..images import ImageSet, file_of
+from .epub import IMAGES_VERSION as VERSION
 
 LONG_SIDE = 1600
 JPEG_QUALITY = 85
-VERSION = "1"  # bump when the conversion changes
 FOLDER = "epub-images"
 
 

@@ -26,11 +26,7 @@ from ..model import Chapter, Panel, Story
 from ..pages import Blocks, render_markdown
 from ..prompt_text import plain_text
 from ..rules import chapter_heading, fence_closes, fence_opened
-
-TITLE_PAGE = "title.xhtml"
-PROMPTS_PAGE = "prompts.xhtml"
-REFERENCES_PAGE = "references.xhtml"
-IMAGE_FOLDER = "images"
+from .epub import PROMPTS_PAGE, REFERENCES_PAGE, chapter_file
 
 # What author HTML in a chapter may keep: prose and its marks, no scripts,
 # media, forms or interactive elements (many e-readers ignore <details>).
@@ -50,10 +46,6 @@ class Picture:
     href: str  # inside the book, e.g. "images/01-storm.jpg"
     width: int
     height: int
-
-
-def chapter_file(chapter: Chapter) -> str:
-    return f"{chapter.slug}.xhtml"
 
 
 def esc(text: str) -> str:

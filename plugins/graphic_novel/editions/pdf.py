@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Story
-from . import epub, epub_images, epub_text
+from . import epub
 
 PAPER = {"a4": "A4", "letter": "letter"}
 VERSION = "1"
@@ -173,6 +173,8 @@ def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: s
 def document(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
              paper: str) -> str:
     """The whole book as one HTML document for the print engine."""
+    from . import epub_images, epub_text
+
     shown = [images[pid] for pid in epub.book_panels(story) if pid in images]
     epub_images.convert_missing(cache_dir, shown)
     pictures = {}
