@@ -197,3 +197,30 @@ def test_app_icons_are_cut_in_a_process_of_their_own_and_a_bad_picture_gives_non
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\nnot a picture")
     assert offline.app_icons(broken, tmp_path / "cache", "other") == []
+
+
+def test_a_cold_build_has_the_icons_cut_by_the_worker_that_drew_the_cover(project, monkeypatch):
+    """The icons come from the cover panel's drawing worker, in parallel with the
+    pages, not from a process started once the site is built; a later build whose
+    icons went missing cuts them itself."""
+    from graphic_novel.editions import child
+
+    started = []
+    real_run = child.run
+
+    def run(fn, *args, **kwargs):
+        started.append(fn.__name__)
+        return real_run(fn, *args, **kwargs)
+
+    monkeypatch.setattr(child, "run", run)
+    result = project.build()
+    assert result.ok, result.error + result.log
+    icons = sorted((project.site / "assets" / "graphic-novel").glob("icon-*.png"))
+    assert [Image.open(p).size for p in icons] == [(192, 192), (512, 512)]
+    assert "_cut_icons" not in started
+    for path in (project.root / ".cache" / "graphic-novel" / "icons").iterdir():
+        path.unlink()
+    result = project.build()  # every panel from the cache: no worker draws
+    assert result.ok, result.error + result.log
+    assert started.count("_cut_icons") == 1
+    assert len(list((project.site / "assets" / "graphic-novel").glob("icon-*.png"))) == 2

@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -360,6 +361,18 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
     return ImageSet(job.panel_id, key, not flat, planned, drawn=True)
 
 
+# What a worker does with a panel it has drawn: (its full rendition, cache folder, image key).
+AfterDrawing = Callable[[Path, Path, str], None]
+
+
+def render_then(job: ImageJob, cache_dir: str, then: AfterDrawing | None) -> ImageSet:
+    """:func:`render`, then ``then`` with the panel's full rendition (in the worker)."""
+    made = render(job, cache_dir)
+    if then is not None:
+        then(file_of(cache_dir, made, made.get("full")), Path(cache_dir), made.key)
+    return made
+
+
 def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
     """A cache entry, or None if it is missing, partial or corrupt."""
     try:
@@ -491,12 +504,16 @@ class Renderer:
                                              initializer=_worker_init, initargs=(os.getpid(),))
         return self._pool
 
-    def start(self, jobs: list[ImageJob]) -> tuple[dict[str, ImageSet], dict[str, Future]]:
+    def start(self, jobs: list[ImageJob], then: Mapping[str, AfterDrawing] | None = None,
+              ) -> tuple[dict[str, ImageSet], dict[str, Future]]:
         """Plan every job; start the missing ones. Returns (image sets, pending work).
 
         The image sets are complete (sizes and file names) even for panels still
-        being drawn; ``finish`` waits for those.
+        being drawn; ``finish`` waits for those. ``then``: by panel id, what the
+        worker that draws that panel does next with its full rendition (the app
+        icons from the cover), while the picture is fresh and the pages are built.
         """
+        then = then or {}
         sets: dict[str, ImageSet] = {}
         pending: dict[str, Future] = {}
         missing = []
@@ -513,14 +530,15 @@ class Renderer:
             for job in missing:
                 future: Future = Future()
                 try:
-                    future.set_result(render(job, self.cache_dir))
+                    future.set_result(render_then(job, self.cache_dir, then.get(job.panel_id)))
                 except Exception as exc:  # reported by finish()
                     future.set_exception(exc)
                 pending[job.panel_id] = future
         elif missing:
             pool = self._executor()
             for job in missing:
-                pending[job.panel_id] = pool.submit(render, job, self.cache_dir)
+                pending[job.panel_id] = pool.submit(render_then, job, self.cache_dir,
+                                                    then.get(job.panel_id))
         return sets, pending
 
     def finish(self, pending: dict[str, Future]) -> None:

@@ -18,6 +18,7 @@ No Pillow or MkDocs here but in :func:`app_icons` (Pillow, imported when called)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -233,15 +234,17 @@ def short_name(name: str, limit: int = 12) -> str:
     return short or (words[0][:limit] if words else name[:limit])
 
 
+def icon_files(cache_dir: Path, key: str) -> list[tuple[Path, int]]:
+    """Where the icons cut from the panel whose image key is ``key`` are kept: (path, size)."""
+    return [(Path(cache_dir) / "icons" / f"{key[:16]}-{size}.png", size) for size in ICON_SIZES]
+
+
 def app_icons(picture: Path, cache_dir: Path, key: str) -> list[tuple[Path, int]]:
-    """Square PNG icons cut from the middle of a panel, made once per panel version."""
-    out = []
-    todo = []
-    for size in ICON_SIZES:
-        path = cache_dir / "icons" / f"{key}-{size}.png"
-        out.append((path, size))
-        if not path.is_file():
-            todo.append((path, size))
+    """Square PNG icons cut from the middle of a panel, made once per panel version.
+    A cold build has them cut by the drawing worker that drew the panel
+    (:func:`cut_icons_after_drawing`); what is still missing is cut here."""
+    out = icon_files(cache_dir, key)
+    todo = [(path, size) for path, size in out if not path.is_file()]
     if todo:  # decoding the panel costs 30 MB: in a process of its own (editions/child.py)
         from .editions import child
 
@@ -250,6 +253,15 @@ def app_icons(picture: Path, cache_dir: Path, key: str) -> list[tuple[Path, int]
         except RuntimeError:  # the cached panel would not decode: the app goes without icons
             return []
     return out
+
+
+def cut_icons_after_drawing(picture: Path, cache_dir: Path, key: str) -> None:
+    """Run by a drawing worker once it has drawn the panel the icons come from, in
+    parallel with the pages; a failure leaves the icons to :func:`app_icons`."""
+    todo = [(path, size) for path, size in icon_files(cache_dir, key) if not path.is_file()]
+    if todo:
+        with contextlib.suppress(OSError, ValueError):  # Pillow's decode errors are OSErrors
+            _cut_icons(picture, todo)
 
 
 def _cut_icons(picture: Path, todo: list[tuple[Path, int]]) -> None:

@@ -164,7 +164,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
                                      self.config.panel_height, self.config.image_format,
                                      prompt_text.placeholder_prompt(story, panel), art_folder))
-        book.images, book.pending = book.renderer.start(jobs)
+        icons_from = story.cover_id or next(iter(story.panels), None)  # as _copy_app_icons
+        then = {icons_from: offline.cut_icons_after_drawing} if icons_from else {}
+        book.images, book.pending = book.renderer.start(jobs, then)
 
     # ------------------------------------------------------------------ files
 
@@ -611,7 +613,7 @@ def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:
     images = state.images[pid]
     picture = img.file_of(state.cache_dir, images, images.get("full"))
     out = []
-    for made, size in offline.app_icons(picture, state.cache_dir, images.key[:16]):
+    for made, size in offline.app_icons(picture, state.cache_dir, images.key):
         rel = f"{site_assets.FOLDER}/icon-{size}-{images.key[:10]}.png"
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(made, site / rel)
