@@ -17,7 +17,6 @@ from mkdocs.config.base import Config
 
 from . import offline, site_assets
 from .offline import PRECACHE_BUDGET
-from .project import default_prefix, normal_prefix
 
 # Material's default font (material/templates/mkdocs_theme.yml: theme.font),
 # which it fetches from Google Fonts on every page.
@@ -120,6 +119,8 @@ def site_stories(config, settings: GraphicNovelConfig) -> list[StorySpec]:
 
 def _normal_prefix(prefix: str | None, name: str, setting: str) -> str:
     """"stories/<name>/" by default; an author's prefix with one trailing "/"."""
+    from .project import default_prefix, normal_prefix  # (a site of several stories only)
+
     normal = normal_prefix(default_prefix(name) if prefix is None else prefix)
     if normal is None:
         raise ValueError(f"graphic-novel: {setting}: prefix '{prefix}' must be lower-case "

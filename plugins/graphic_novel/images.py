@@ -22,7 +22,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +31,8 @@ from PIL import __version__ as PIL_VERSION  # the package alone: no image code l
 from .errors import StoryError, StoryErrors
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from PIL import Image
 
 # Pillow's image modules (4 MB), the placeholder drawing and the process pool
@@ -528,6 +529,8 @@ class Renderer:
                 missing.append(job)
         if missing and self.workers == 1:  # concurrency: 1 asks for no worker processes
             for job in missing:
+                from concurrent.futures import Future
+
                 future: Future = Future()
                 try:
                     future.set_result(render_then(job, self.cache_dir, then.get(job.panel_id)))

@@ -252,6 +252,19 @@ class Context:
         rendered, plain = html_and_text(text)
         return clean_prompt_html(rendered), plain
 
+    def shown(self, text: str) -> str:
+        """An author's Markdown (a prompt, the style, a reference's note) as safe HTML:
+        :func:`render_markdown`, remembered from earlier builds."""
+        return self.prompt_forms(text)[0]
+
+    def plain(self, text: str) -> str:
+        """An author's Markdown as plain text (prompt_text.plain_text), remembered."""
+        return self.prompt_forms(text)[1]
+
+    def image_prompt(self, panel: Panel, own_text: str | None = None) -> str:
+        """What the copy button gives an image generator for ``panel``."""
+        return image_prompt(self.story, panel, own_text, self.plain)
+
     def site_link(self, from_uri: str, site_path: str) -> str:
         """A link from the story's page ``from_uri`` to a path from the site root."""
         return relative(self.prefix + from_uri, site_path, self.directory_urls)
@@ -367,7 +380,7 @@ def panel_html(ctx: Context, panel: Panel, page_uri: str, eager: bool, gallery: 
     figure = figure_html(ctx, panel, page_uri, eager, gallery=gallery, sizes=sizes)
     rendered, text = ctx.prompt_forms(panel.prompt)
     prompt = ctx.blocks.late(prompt_block(panel.prompt, "image prompt", f"prompt-{panel.id}",
-                                          copy_text=image_prompt(ctx.story, panel, text),
+                                          copy_text=ctx.image_prompt(panel, text),
                                           rendered=rendered))
     full = ctx.images[panel.id].get("full")
     ratio = f"{full.width / full.height:.4f}"
@@ -788,15 +801,17 @@ def cover_page(ctx: Context) -> str:
         extra = ""
         if story.style:
             extra = ('<p class="gn-style-label"><strong>Shared style for every panel</strong></p>'
-                     + render_markdown(story.style))
+                     + ctx.shown(story.style))
         prompt = story.narrative_prompt or ""
         # Late, as on a chapter's page: search leaves prompts out, so it need not parse them.
-        head.append(ctx.blocks.late(prompt_block(prompt, "narrative prompt",
-                                                 "narrative-prompt", extra)))
+        head.append(ctx.blocks.late(prompt_block(prompt, "narrative prompt", "narrative-prompt",
+                                                 extra, rendered=ctx.shown(prompt))))
     if story.cover:
-        head.append(ctx.blocks.late(prompt_block(story.cover.prompt, "cover image prompt",
-                                                 f"prompt-{story.cover.id}",
-                                                 copy_text=image_prompt(story, story.cover))))
+        cover = story.cover
+        head.append(ctx.blocks.late(prompt_block(cover.prompt, "cover image prompt",
+                                                 f"prompt-{cover.id}",
+                                                 copy_text=ctx.image_prompt(cover),
+                                                 rendered=ctx.shown(cover.prompt))))
     parts.append(ctx.blocks.block("\n".join(head)))
     parts.append('<h2 id="chapters">Chapters</h2>\n')
     count = chapter_count_text(story)
@@ -852,7 +867,7 @@ def references_page(ctx: Context) -> str:
         if meta:
             bits.append(f'<span class="gn-ref-meta">{meta}</span>')
         if ref.note:
-            note = render_markdown(ref.note).strip()  # links and emphasis in a note work
+            note = ctx.shown(ref.note).strip()  # links and emphasis in a note work
             note = note[3:-4] if note.startswith("<p>") and note.count("<p>") == 1 else note
             bits.append(f'<span class="gn-ref-note">{note}</span>')
         backs = [f'<a href="{ctx.link(uri, ch.src_uri)}#{esc(cite.anchor)}">{esc(ch.label)}</a>'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import markdown as md
@@ -177,14 +178,17 @@ def cast_in(story: Story, panel: Panel) -> list:
             if re.search(r"(?<!\w)" + re.escape(m.name) + r"(?!\w)", text)]
 
 
-def image_prompt(story: Story, panel: Panel, own_text: str | None = None) -> str:
+def image_prompt(story: Story, panel: Panel, own_text: str | None = None,
+                 plain: Callable[[str], str] | None = None) -> str:
     """The text to give an image generator for ``panel``: the story's shared
     style, the fixed look of each cast member the panel names, then the
     panel's own prompt, all as plain text (``own_text``: the prompt's, when
-    the caller has it already from :func:`html_and_text`)."""
-    cast = "\n".join(f"{m.name}: {plain_text(m.description)}" for m in cast_in(story, panel))
-    own = plain_text(panel.prompt) if own_text is None else own_text
-    parts = [plain_text(story.style), cast, own]
+    the caller has it already from :func:`html_and_text`; ``plain``: what turns
+    Markdown into plain text, :func:`plain_text` unless the caller remembers them)."""
+    plain = plain or plain_text
+    cast = "\n".join(f"{m.name}: {plain(m.description)}" for m in cast_in(story, panel))
+    own = plain(panel.prompt) if own_text is None else own_text
+    parts = [plain(story.style), cast, own]
     return "\n\n".join(p for p in parts if p)
 
 

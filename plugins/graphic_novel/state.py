@@ -11,7 +11,6 @@ import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,8 @@ from .prompt_memo import PromptMemo
 from .rules import plural
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .converted_pages import ConvertedPages
     from .editions.shelf import Plan
 
@@ -164,11 +165,11 @@ def unlettered_notes(story: Story, images: dict[str, img.ImageSet]) -> list[str]
     """One line for each placeholder drawn this build whose text lost some
     character: no shipped or system font has it (CJK without a CJK font
     installed, say)."""
-    from .lettering import unlettered
-
     notes = []
     for pid, made in images.items():
-        if made.drawn and not made.is_art:
+        if made.drawn and not made.is_art:  # a warm build draws none: no lettering loaded
+            from .lettering import unlettered
+
             panel = story.panels[pid]
             missing = unlettered(f"{panel.label} {panel.title} {panel.prompt}")
             if missing:

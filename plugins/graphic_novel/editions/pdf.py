@@ -15,15 +15,18 @@ import hashlib
 import html
 import os
 import re
-from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Story
 from . import epub
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 PAPER = {"a4": "A4", "letter": "letter"}
 VERSION = "1"
