@@ -164,7 +164,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             jobs.append(img.make_job(panel, art, shown, self.config.panel_width,
                                      self.config.panel_height, self.config.image_format,
                                      prompt_text.placeholder_prompt(story, panel), art_folder))
-        icons_from = story.cover_id or next(iter(story.panels), None)  # as _copy_app_icons
+        icons_from = _icon_panel(story)
         then = {icons_from: offline.cut_icons_after_drawing} if icons_from else {}
         book.images, book.pending = book.renderer.start(jobs, then)
 
@@ -604,10 +604,14 @@ def _story_url(site_url: str | None, prefix: str) -> str | None:
     return site_url.rstrip("/") + "/" + prefix if site_url and prefix else site_url
 
 
+def _icon_panel(story) -> str | None:
+    """The panel the app icons are cut from: the cover, else the first; None without panels."""
+    return story.cover_id or next(iter(story.panels), None)
+
+
 def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:
-    """Icons cut from the cover panel (else the first panel); none without panels."""
-    story = state.loaded
-    pid = story.cover_id or next(iter(story.panels), None)
+    """The app icons into the site (cut when the panel was drawn, else now)."""
+    pid = _icon_panel(state.loaded)
     if pid is None or pid not in state.images:
         return []
     images = state.images[pid]
