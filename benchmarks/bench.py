@@ -1,7 +1,7 @@
 """Benchmark: the plugin's builds against a plain Material build of the same story.
 
 Run it with ``python benchmarks/bench.py`` (``make bench``). For each size
-(13, 200 and 1,000 chapters by default) it writes a synthetic story into a
+(13, 100, 200 and 1,000 chapters by default) it writes a synthetic story into a
 temporary folder and measures, in one run:
 
 - a cold build (empty image cache) and a warm build (cache full);
@@ -96,7 +96,7 @@ from story_generator import (
     write_shelf_project,
 )
 
-DEFAULT_SIZES = (13, 200, 1000)
+DEFAULT_SIZES = (13, 100, 200, 1000)  # the warm target is held at 13, 100 and 200
 DRAW_SAMPLE = 20
 POLL_SECONDS = 0.025
 SUMMARY_RE = re.compile(r"graphic-novel: (\d+) panels, (\d+) with art, (\d+) placeholders "
@@ -685,7 +685,7 @@ def _arguments(argv: list[str] | None) -> tuple[argparse.Namespace, list[int], i
     parser = argparse.ArgumentParser(
         prog="python benchmarks/bench.py",
         description="Benchmark graphic-novel builds against a plain Material build.")
-    parser.add_argument("--sizes", help="comma-separated chapter counts (default 13,200,1000)")
+    parser.add_argument("--sizes", help="comma-separated chapter counts (default 13,100,200,1000)")
     parser.add_argument("--repeat", type=int, help="repeats per measurement (default: 11 for "
                         "<=13 chapters, 3 up to 200, 2 above)")
     parser.add_argument("--json", default="bench-results/latest.json",
