@@ -133,6 +133,9 @@ def test_cover_offers_to_continue_after_reload(page, site):
     page.goto(site)
     expect(page.locator("a.gn-continue")).to_be_hidden()
     page.goto(site + "chapters/02-lens/")
+    # The reader's script starts a frame after DOMContentLoaded (deferred_scripts.py), which
+    # on this fast local host can be after the load event that goto waits for.
+    page.wait_for_load_state("networkidle")
     page.goto(site)
     page.reload()
     resume = page.locator("a.gn-continue")
