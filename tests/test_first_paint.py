@@ -116,3 +116,21 @@ def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
         assert img and link.groups() == img.groups(), page
     one_page = (site / "chapters/all/index.html").read_text("utf-8").split("</head>", 1)[0]
     assert 'rel="preload" as="image"' not in one_page
+
+
+@pytest.mark.parametrize("scheme,expected", [("dark", "slate"), ("light", "default")])
+def test_a_first_visit_is_drawn_in_the_systems_palette_before_materials_bundle_runs(
+        browser, default_site, scheme, expected):
+    """The bundle starts a frame after parsing (deferred_scripts.py); the loader picks the
+    palette whose media query matches before the first frame, as Material's palette
+    component does later. Here the bundle never arrives at all."""
+    url, _ = default_site
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+        page.goto(url + "chapters/05-small-beats-big/")
+        assert page.evaluate("typeof window.document$") == "undefined"  # no bundle
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    finally:
+        context.close()

@@ -24,6 +24,13 @@ src/templates/assets/javascripts/browser/document/index.ts: one ``fromEvent(docu
 listener added before it would have. The theme, ``document$`` and its subscribers then start
 as before, one frame later.
 
+Until then the page is drawn in the palette the HTML names (the first in mkdocs.yml), which
+Material's palette component replaces, on a first visit, by the one whose media query
+matches: a reader whose system is dark saw the light page for as long as the bundle took to
+arrive. The loader, which runs as the parser reaches it, so before the first frame, makes
+that choice itself on a first visit (Material's own inline script already applies a stored
+choice); Material's component then sets the same values.
+
 A page with an inline script after the bundle (a template override may put one there, and it
 may use ``document$`` at once) is left as it is, and so are scripts that have their own timing
 (``async``, ``defer``, modules) and data blocks.
@@ -42,6 +49,13 @@ _DATA_TYPES = ("application/json", "application/ld+json", "importmap", "text/tem
 # The loader (see the module's docstring); %s is the JSON list of script addresses.
 LOADER = (
     '<script>(function(d,srcs){var add=d.addEventListener,done=false;'
+    'if(window.__md_get&&!__md_get("__palette")){'
+    'var opts=d.querySelectorAll("input[data-md-color-media]");'
+    'for(var i=0;i<opts.length;i++){var q=opts[i].getAttribute("data-md-color-media");'
+    'if(q!=="(prefers-color-scheme)"&&matchMedia(q).matches){'
+    '["scheme","primary","accent"].forEach(function(k){'
+    'var v=opts[i].getAttribute("data-md-color-"+k);if(v)d.body.setAttribute("data-md-color-"+k,v)});'
+    'break}}}'
     'd.addEventListener=function(type,fn){'
     'if(type==="DOMContentLoaded"&&d.readyState!=="loading"&&fn){setTimeout(function(){'
     'var ev=new Event(type);typeof fn==="function"?fn.call(d,ev):fn.handleEvent(ev)});return}'
