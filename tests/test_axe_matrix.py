@@ -79,9 +79,11 @@ READY = """async (scheme) => {
         for (let i = 0; i < 500 && !test(); i++) await new Promise(r => setTimeout(r, 10));
         return test();
     };
-    // Material's palette script has picked the scheme from the media query, and
-    // graphic-novel.js has wired the reader's controls (a chapter's prompt switch).
+    // Material's palette script has picked the scheme from the media query (and stored
+    // it: Material has started, which can be after the load event), and graphic-novel.js
+    // has wired the reader's controls (a chapter's prompt switch).
     return await until(() => document.body.getAttribute('data-md-color-scheme') === scheme &&
+                             typeof __md_get === 'function' && __md_get('__palette') !== null &&
                              !document.querySelector('.gn-unwired'));
 }"""
 

@@ -1,10 +1,11 @@
-"""Material's bundle and the scripts after it are deferred, so the first panel paints first."""
+"""Material's bundle and the scripts after it start after the first frame (the inline loader)."""
 
 from __future__ import annotations
 
+import json
 import re
 
-from graphic_novel.deferred_scripts import defer_theme_scripts
+from graphic_novel.deferred_scripts import defer_theme_scripts, loaded_scripts
 
 BUNDLE = '<script src="../assets/javascripts/bundle.a5f9d56c.min.js"></script>'
 CONFIG = '<script id="__config" type="application/json">{"base": ".."}</script>'
@@ -15,12 +16,14 @@ def page(*scripts: str) -> str:
     return "<html><head></head><body><p>x</p>" + "".join(scripts) + "</body></html>"
 
 
-def test_the_bundle_and_the_plain_scripts_after_it_are_deferred_in_order():
+def test_the_bundle_and_the_plain_scripts_after_it_go_to_the_loader_in_order():
     out = defer_theme_scripts(page(CONFIG, BUNDLE, OURS, '<script src="extra.js"></script>'))
-    srcs = re.findall(r"<script defer src=\"([^\"]+)\"></script>", out)
-    assert srcs == ["../assets/javascripts/bundle.a5f9d56c.min.js",
-                    "../assets/graphic-novel/graphic-novel.0123abcd.min.js", "extra.js"]
+    assert loaded_scripts(out) == ["../assets/javascripts/bundle.a5f9d56c.min.js",
+                                   "../assets/graphic-novel/graphic-novel.0123abcd.min.js",
+                                   "extra.js"]
+    assert not re.search(r"<script[^>]+src=", out)  # no tag of their own left
     assert CONFIG in out  # data before the bundle untouched
+    assert defer_theme_scripts(out) == out  # a second pass changes nothing
 
 
 def test_scripts_with_their_own_timing_keep_it():
@@ -28,11 +31,11 @@ def test_scripts_with_their_own_timing_keep_it():
             '<script id="init-glightbox" type="application/json">{}</script>')
     out = defer_theme_scripts(page(BUNDLE, tail))
     assert out.endswith(tail + "</body></html>")
-    assert "<script defer src=" in out
+    assert loaded_scripts(out) == ["../assets/javascripts/bundle.a5f9d56c.min.js"]
 
 
 def test_an_inline_script_after_the_bundle_leaves_the_page_as_it_is():
-    # It may subscribe to document$, which a deferred bundle would not have made yet.
+    # It may subscribe to document$, which a late bundle would not have made yet.
     html = page(BUNDLE, OURS, "<script>document$.subscribe(() => {})</script>")
     assert defer_theme_scripts(html) == html
 
@@ -40,3 +43,36 @@ def test_an_inline_script_after_the_bundle_leaves_the_page_as_it_is():
 def test_a_page_without_materials_bundle_is_left_as_it_is():
     html = page('<script src="app.js"></script>')
     assert defer_theme_scripts(html) == html
+
+
+def _data_script(code: str) -> str:
+    return "data:text/javascript," + code.replace("%", "%25").replace("#", "%23")
+
+
+def test_in_a_browser_the_scripts_run_in_order_after_the_first_paint_and_see_the_ready_event(
+        browser):
+    """What Material needs: its DOMContentLoaded listener, added after the event, still runs
+    (once), the scripts run in document order, and a frame was drawn before them."""
+    first = _data_script(
+        'window.log.push("first", window.framed === true);'
+        'document.addEventListener("DOMContentLoaded", function (e) {'
+        '  window.log.push("ready:" + e.type + ":" + (this === document)); }, {once: true});'
+        'document.addEventListener("click", function () { window.log.push("click"); });')
+    second = _data_script('window.log.push("second");')
+    html = defer_theme_scripts(page("<script>window.log = [];"
+                                    "requestAnimationFrame(() => { window.framed = true })"
+                                    "</script>", BUNDLE,
+                                    '<script src="second.js"></script>'))
+    listed = json.dumps(["../assets/javascripts/bundle.a5f9d56c.min.js", "second.js"])
+    assert listed in html
+    html = html.replace(listed, json.dumps([first, second]))
+    page_ = browser.new_page()
+    try:
+        page_.set_content(html)
+        page_.wait_for_function("window.log.length >= 4")
+        page_.click("p")  # other listeners are added as usual
+        page_.wait_for_timeout(200)
+        assert page_.evaluate("window.log") == ["first", True, "second",
+                                                "ready:DOMContentLoaded:true", "click"]
+    finally:
+        page_.close()

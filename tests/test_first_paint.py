@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from graphic_novel.deferred_scripts import loaded_scripts
+
 SLOW_PHONE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
               "uploadThroughput": 0.75e6 / 8}
 LAYOUT_SHIFTS = """
@@ -82,18 +84,20 @@ def test_nothing_render_blocking_but_the_stylesheets(default_site):
         assert "\n" not in text.strip() and "/*" not in text
 
 
-def test_materials_bundle_and_the_readers_script_are_deferred_on_every_page_kind(default_site):
+def test_materials_bundle_and_the_readers_script_start_after_the_first_frame_on_every_page_kind(
+        default_site):
     """Pins Material's script block (material/templates/base.html, block scripts): if the
-    bundle's tag changes shape, the plugin no longer defers it and this fails."""
+    bundle's tag changes shape, the plugin no longer hands it to the loader and this fails."""
     _, site = default_site
     chapter = sorted(site.glob("chapters/0*/index.html"))[0]
     for html in (site / "index.html", chapter, site / "chapters/all/index.html",
                  site / "references/index.html", site / "404.html"):
-        body = html.read_text("utf-8").split("<body", 1)[1]
-        scripts = re.findall(r"<script\b([^>]*)>", body)
-        with_src = [attrs for attrs in scripts if "src=" in attrs]
-        assert any("assets/javascripts/bundle." in attrs for attrs in with_src), html
-        assert all(attrs.startswith(" defer ") for attrs in with_src), (html, with_src)
+        text = html.read_text("utf-8")
+        body = text.split("<body", 1)[1]
+        assert not re.findall(r"<script\b[^>]*\bsrc=", body), html  # no tag of their own
+        loaded = loaded_scripts(text)
+        assert "assets/javascripts/bundle." in loaded[0], (html, loaded)
+        assert any("assets/graphic-novel/graphic-novel." in src for src in loaded[1:]), html
 
 
 def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
@@ -112,3 +116,21 @@ def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
         assert img and link.groups() == img.groups(), page
     one_page = (site / "chapters/all/index.html").read_text("utf-8").split("</head>", 1)[0]
     assert 'rel="preload" as="image"' not in one_page
+
+
+@pytest.mark.parametrize("scheme,expected", [("dark", "slate"), ("light", "default")])
+def test_a_first_visit_is_drawn_in_the_systems_palette_before_materials_bundle_runs(
+        browser, default_site, scheme, expected):
+    """The bundle starts a frame after parsing (deferred_scripts.py); the loader picks the
+    palette whose media query matches before the first frame, as Material's palette
+    component does later. Here the bundle never arrives at all."""
+    url, _ = default_site
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+        page.goto(url + "chapters/05-small-beats-big/")
+        assert page.evaluate("typeof window.document$") == "undefined"  # no bundle
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    finally:
+        context.close()

@@ -1,40 +1,98 @@
-"""Material's scripts run after the first paint, not before it.
+"""Material's scripts start after the first frame, not before it.
 
 Material's base template (material/templates/base.html, block ``scripts``) ends the body with
 ``<script src=".../assets/javascripts/bundle.<hash>.min.js">`` and then one plain ``<script
 src>`` per ``extra_javascript`` entry (the reader's own script among them). As parser-blocking
-scripts they run before the browser has styled and laid out the page, so the bundle's start-up
-(it reads the header's computed colour and the scroll offsets) pays for the page's first style
-and layout inside one long script task, and the first panel paints only after it: measured in
-Lighthouse's mobile run, 2.3 s of the chapter page's 2.8 s LCP was this render delay.
+scripts they ran before the browser had styled and laid out the page, and the first panel
+painted only after the bundle's start-up (2.3 s of the chapter page's 2.8 s LCP in Lighthouse's
+mobile run).
 
-With ``defer`` on the bundle and the plain scripts after it, the order of the scripts is the
-same (deferred scripts run in document order) and they still run before ``DOMContentLoaded``,
-which Material's document observable waits for (src/templates/assets/javascripts/browser/
-document/index.ts), so the theme and ``document$`` subscribers behave as before; only the first
-paint comes first. A page with an inline script after the bundle (a template override may put
-one there, and it may use ``document$``) is left as it is, since an inline script cannot wait.
+``defer`` moved the paint first, but only just: a deferred script runs as soon as the parser is
+done, which on a fast host is before the first frame reaches the screen. Lighthouse's mobile
+score simulates a slow phone from such a trace and counts every task that *started* before the
+observed paint as needed for it, so the bundle's start-up (about 1 s at the calibrated CPU
+slow-down) still sat inside First and Largest Contentful Paint, and ``bundle.js`` shared the
+slow network with the first panel.
+
+So the bundle tag and the plain scripts after it become one small inline loader. After
+``DOMContentLoaded`` and the next animation frame (or one second, for a tab that draws no
+frames) it appends them as ``async = false`` scripts, which run in document order like the
+tags did. Material's start-up waits for ``DOMContentLoaded`` (``watchDocument`` in
+src/templates/assets/javascripts/browser/document/index.ts: one ``fromEvent(document,
+"DOMContentLoaded")``), which has fired by then; the loader therefore makes a
+``DOMContentLoaded`` listener added after the event run once, in a task of its own, as a
+listener added before it would have. The theme, ``document$`` and its subscribers then start
+as before, one frame later.
+
+Until then the page is drawn in the palette the HTML names (the first in mkdocs.yml), which
+Material's palette component replaces, on a first visit, by the one whose media query
+matches: a reader whose system is dark saw the light page for as long as the bundle took to
+arrive. The loader, which runs as the parser reaches it, so before the first frame, makes
+that choice itself on a first visit (Material's own inline script already applies a stored
+choice); Material's component then sets the same values.
+
+A page with an inline script after the bundle (a template override may put one there, and it
+may use ``document$`` at once) is left as it is, and so are scripts that have their own timing
+(``async``, ``defer``, modules) and data blocks.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 _BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+_SRC = re.compile(r'\bsrc="([^"]*)"')
 _DATA_TYPES = ("application/json", "application/ld+json", "importmap", "text/template")
+
+# The loader (see the module's docstring); %s is the JSON list of script addresses.
+LOADER = (
+    '<script>(function(d,srcs){var add=d.addEventListener,done=false;'
+    'if(window.__md_get&&!__md_get("__palette")){'
+    'var opts=d.querySelectorAll("input[data-md-color-media]");'
+    'for(var i=0;i<opts.length;i++){var q=opts[i].getAttribute("data-md-color-media");'
+    'if(q!=="(prefers-color-scheme)"&&matchMedia(q).matches){'
+    '["scheme","primary","accent"].forEach(function(k){'
+    'var v=opts[i].getAttribute("data-md-color-"+k);if(v)d.body.setAttribute("data-md-color-"+k,v)});'
+    'break}}}'
+    'd.addEventListener=function(type,fn){'
+    'if(type==="DOMContentLoaded"&&d.readyState!=="loading"&&fn){setTimeout(function(){'
+    'var ev=new Event(type);typeof fn==="function"?fn.call(d,ev):fn.handleEvent(ev)});return}'
+    'return add.apply(this,arguments)};'
+    'function load(){if(done)return;done=true;srcs.forEach(function(src){'
+    'var s=d.createElement("script");s.src=src;s.async=false;d.body.appendChild(s)})}'
+    'function frame(){requestAnimationFrame(function(){setTimeout(load)});setTimeout(load,1000)}'
+    'd.readyState==="loading"?add.call(d,"DOMContentLoaded",frame):frame()'
+    '})(document,%s)</script>')
 
 
 def defer_theme_scripts(html: str) -> str:
-    """The page with ``defer`` on Material's bundle and every plain script after it; the page
-    unchanged when there is no bundle tag or an inline script follows it."""
+    """The page with Material's bundle and every plain script after it loaded by the inline
+    loader; the page unchanged when there is no bundle tag or an inline script follows it."""
     found = _BUNDLE.search(html)
     if found is None:
         return html
     head, tail = html[:found.start()], html[found.start():]
     if any(_runs_inline(attrs, body) for attrs, body in _SCRIPT.findall(tail)):
         return html
-    return head + _SCRIPT.sub(_deferred, tail)
+    srcs: list[str] = []
+
+    def take(tag: re.Match) -> str:
+        attrs = tag.group(1)
+        if not _is_plain_external(attrs):
+            return tag.group(0)  # data, modules and async/deferred scripts keep their own timing
+        srcs.append(_SRC.search(attrs).group(1))  # type: ignore[union-attr]
+        return "" if len(srcs) > 1 else "\0"
+    tail = _SCRIPT.sub(take, tail)
+    loader = LOADER % json.dumps(srcs).replace("</", "<\\/")
+    return head + tail.replace("\0", loader, 1)
+
+
+def loaded_scripts(html: str) -> list[str]:
+    """The addresses the page's loader appends, in order ([] without a loader)."""
+    found = re.search(r"\}\)\(document,(\[[^\]]*\])\)</script>", html)
+    return json.loads(found.group(1).replace("<\\/", "</")) if found else []
 
 
 def _runs_inline(attrs: str, body: str) -> bool:
@@ -46,8 +104,5 @@ def _is_data(attrs: str) -> bool:
     return kind is not None and kind.group(1) in _DATA_TYPES
 
 
-def _deferred(tag: re.Match) -> str:
-    attrs = tag.group(1)
-    if "src=" not in attrs or re.search(r"\b(async|defer)\b|type=\"module\"", attrs):
-        return tag.group(0)  # data, modules and async/deferred scripts keep their own timing
-    return f"<script defer{attrs}>{tag.group(2)}</script>"
+def _is_plain_external(attrs: str) -> bool:
+    return "src=" in attrs and not re.search(r"\b(async|defer)\b|type=\"module\"", attrs)

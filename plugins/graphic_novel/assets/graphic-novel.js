@@ -260,8 +260,13 @@
   }, true);
 
   /* Prompts: one switch for every prompt block, remembered across pages. */
-  function applyPrompts(open) {
-    document.querySelectorAll("details.gn-prompt").forEach(function (d) { d.open = open; });
+  /* On a page's start (atStart) the switch only opens: the page came with every prompt
+   * closed, and one the reader opened before the scripts started (they start a frame
+   * after the page is parsed, deferred_scripts.py) stays open. */
+  function applyPrompts(open, atStart) {
+    if (open || !atStart) {
+      document.querySelectorAll("details.gn-prompt").forEach(function (d) { d.open = open; });
+    }
     document.querySelectorAll(".gn-prompts-toggle").forEach(function (button) {
       button.classList.remove("gn-unwired");
       button.removeAttribute("aria-hidden");
@@ -325,7 +330,7 @@
     if (lightbox) lightbox.reload();  // its "open" handler (the dialog's name) stays
     var stale = document.querySelector("dialog.gn-contents");
     if (stale && stale.open) stale.close();
-    applyPrompts(load("prompts") === true);
+    applyPrompts(load("prompts") === true, true);
     remember();
     offerResume();
   }
