@@ -48,3 +48,33 @@ class SiteServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# Material's bundle and the reader's script start a frame after DOMContentLoaded
+# (deferred_scripts.py), which on this fast local host can be after the load event that
+# goto and reload wait for. A reader cannot press a key that soon; a test that acts at once
+# waits until every script has run and Material's document$ has emitted.
+_COUNT_SCRIPTS = """document.addEventListener("load", (e) => {
+  if (e.target.tagName === "SCRIPT") window.__scriptsRun = (window.__scriptsRun || 0) + 1;
+}, true);"""
+_SCRIPTS_RAN = """() => {
+  const n = document.querySelectorAll("body script[src]").length;
+  return n > 0 && (window.__scriptsRun || 0) >= n && typeof window.document$ === "object";
+}"""
+_DOCUMENT_EMITTED = "() => new Promise((r) => window.document$.subscribe(() => setTimeout(r)))"
+
+
+def started_on_load(page) -> None:
+    """Make ``page.goto`` and ``page.reload`` return once the page's scripts have started
+    (for pages of the built site, which all load Material's bundle)."""
+    page.add_init_script(_COUNT_SCRIPTS)
+
+    def started(navigate):
+        def go(*args, **kwargs):
+            response = navigate(*args, **kwargs)
+            page.wait_for_function(_SCRIPTS_RAN)
+            page.evaluate(_DOCUMENT_EMITTED)
+            return response
+        return go
+
+    page.goto, page.reload = started(page.goto), started(page.reload)

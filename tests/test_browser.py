@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from browser import SiteServer
+from browser import SiteServer, started_on_load
 from conftest import make_project
 
 PAGES = ["", "chapters/01-storm/", "references/", "chapters/all/"]
@@ -24,35 +24,11 @@ def site(tmp_path_factory):
     server.close()
 
 
-# Material's bundle and the reader's script start a frame after DOMContentLoaded
-# (deferred_scripts.py), which on this fast local host can be after the load event that
-# goto and reload wait for. A reader cannot press a key that soon; the tests wait until
-# every script has run and Material's document$ has emitted.
-COUNT_SCRIPTS = """document.addEventListener("load", (e) => {
-  if (e.target.tagName === "SCRIPT") window.__scriptsRun = (window.__scriptsRun || 0) + 1;
-}, true);"""
-SCRIPTS_RAN = """() => {
-  const n = document.querySelectorAll("body script[src]").length;
-  return n > 0 && (window.__scriptsRun || 0) >= n && typeof window.document$ === "object";
-}"""
-DOCUMENT_EMITTED = "() => new Promise((r) => window.document$.subscribe(() => setTimeout(r)))"
-
-
-def _started(pg, navigate):
-    def go(*args, **kwargs):
-        response = navigate(*args, **kwargs)
-        pg.wait_for_function(SCRIPTS_RAN)
-        pg.evaluate(DOCUMENT_EMITTED)
-        return response
-    return go
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     pg = context.new_page()
-    pg.add_init_script(COUNT_SCRIPTS)
-    pg.goto, pg.reload = _started(pg, pg.goto), _started(pg, pg.reload)
+    started_on_load(pg)
     errors = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg

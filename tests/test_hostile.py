@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
-from browser import CHROMIUM_ARGS, SiteServer, chromium_path
+from browser import CHROMIUM_ARGS, SiteServer, chromium_path, started_on_load
 from conftest import make_project, straight
 
 PAYLOADS = [
@@ -158,6 +158,7 @@ def test_lightbox_caption_on_a_phone_stays_text(browser, tmp_path):
                                   has_touch=True, user_agent=iphone)
     try:
         page = context.new_page()
+        started_on_load(page)  # the panel opens the lightbox once the reader's script runs
         page.goto(server.url + "chapters/01-storm/")
         title = page.title()
         page.locator("figure#panel-01-storm a.gn-panel-link").click()

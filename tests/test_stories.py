@@ -295,11 +295,12 @@ def test_a_placeholder_names_its_own_storys_art_folder(monkeypatch, tmp_path):
 def test_the_shelf_offers_to_continue_only_the_story_the_reader_started(shelf_site, browser):
     from playwright.sync_api import expect
 
-    from browser import SiteServer
+    from browser import SiteServer, started_on_load
 
     server = SiteServer(shelf_site.site)
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
+    started_on_load(page)  # "Continue reading" is the reader's script's to show
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
