@@ -26,12 +26,27 @@ def test_the_bundle_and_the_plain_scripts_after_it_go_to_the_loader_in_order():
     assert defer_theme_scripts(out) == out  # a second pass changes nothing
 
 
-def test_scripts_with_their_own_timing_keep_it():
-    tail = ('<script async src="a.js"></script><script type="module" src="m.js"></script>'
+def test_async_scripts_and_data_keep_their_place():
+    tail = ('<script async src="a.js"></script>'
             '<script id="init-glightbox" type="application/json">{}</script>')
     out = defer_theme_scripts(page(BUNDLE, tail))
     assert out.endswith(tail + "</body></html>")
     assert loaded_scripts(out) == ["../assets/javascripts/bundle.a5f9d56c.min.js"]
+
+
+def test_a_script_that_would_run_before_the_bundle_or_lose_an_attribute_leaves_the_page_alone():
+    # A module or deferred script ran after the bundle and may use it; moved into the
+    # loader, the bundle would come after it. The loader would drop integrity or an id.
+    for tag in ('<script type="module" src="m.js"></script>', '<script defer src="d.js"></script>',
+                '<script src="i.js" integrity="sha384-x" crossorigin="anonymous"></script>',
+                "<script src='single.js'></script>"):
+        html = page(BUNDLE, OURS, tag)
+        assert defer_theme_scripts(html) == html, tag
+
+
+def test_an_address_is_loaded_as_the_browser_would_read_it_from_the_tag():
+    out = defer_theme_scripts(page(BUNDLE, '<script src="x.js?a=1&amp;b=2"></script>'))
+    assert loaded_scripts(out)[1] == "x.js?a=1&b=2"
 
 
 def test_an_inline_script_after_the_bundle_leaves_the_page_as_it_is():

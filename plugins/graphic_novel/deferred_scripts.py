@@ -40,23 +40,27 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 _BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
-_SRC = re.compile(r'\bsrc="([^"]*)"')
+_ONLY_SRC = re.compile(r'src="([^"]*)"')  # a tag whose one attribute is its address
+_ASYNC = re.compile(r"(?<![\w-])async(?![\w-])")
 _DATA_TYPES = ("application/json", "application/ld+json", "importmap", "text/template")
 
 # The loader (see the module's docstring); %s is the JSON list of script addresses.
 LOADER = (
     '<script>(function(d,srcs){var add=d.addEventListener,done=false;'
-    'if(window.__md_get&&!__md_get("__palette")){'
+    # Material's __md_get parses local storage unguarded: blocked or damaged storage must
+    # not stop the scripts from loading.
+    'try{if(window.__md_get&&!__md_get("__palette")){'
     'var opts=d.querySelectorAll("input[data-md-color-media]");'
     'for(var i=0;i<opts.length;i++){var q=opts[i].getAttribute("data-md-color-media");'
     'if(q!=="(prefers-color-scheme)"&&matchMedia(q).matches){'
     '["scheme","primary","accent"].forEach(function(k){'
     'var v=opts[i].getAttribute("data-md-color-"+k);'
     'if(v)d.body.setAttribute("data-md-color-"+k,v)});'
-    'break}}}'
+    'break}}}}catch(e){}'
     'd.addEventListener=function(type,fn){'
     'if(type==="DOMContentLoaded"&&d.readyState!=="loading"&&fn){setTimeout(function(){'
     'var ev=new Event(type);typeof fn==="function"?fn.call(d,ev):fn.handleEvent(ev)});return}'
@@ -75,15 +79,15 @@ def defer_theme_scripts(html: str) -> str:
     if found is None:
         return html
     head, tail = html[:found.start()], html[found.start():]
-    if any(_runs_inline(attrs, body) for attrs, body in _SCRIPT.findall(tail)):
+    if any(_must_stay(attrs, body) for attrs, body in _SCRIPT.findall(tail)):
         return html
     srcs: list[str] = []
 
     def take(tag: re.Match) -> str:
         attrs = tag.group(1)
-        if not _is_plain_external(attrs):
-            return tag.group(0)  # data, modules and async/deferred scripts keep their own timing
-        srcs.append(_SRC.search(attrs).group(1))  # type: ignore[union-attr]
+        if _is_data(attrs) or _ASYNC.search(attrs):
+            return tag.group(0)  # data, and async scripts, which never waited for the others
+        srcs.append(unescape(_ONLY_SRC.fullmatch(attrs.strip()).group(1)))  # type: ignore[union-attr]
         return "" if len(srcs) > 1 else "\0"
     tail = _SCRIPT.sub(take, tail)
     loader = LOADER % json.dumps(srcs).replace("</", "<\\/")
@@ -96,8 +100,14 @@ def loaded_scripts(html: str) -> list[str]:
     return json.loads(found.group(1).replace("<\\/", "</")) if found else []
 
 
-def _runs_inline(attrs: str, body: str) -> bool:
-    return "src=" not in attrs and bool(body.strip()) and not _is_data(attrs)
+def _must_stay(attrs: str, body: str) -> bool:
+    """Whether a script after the bundle cannot be moved into the loader as it is: inline
+    code (it may use ``document$`` at once), a deferred or module script (it ran after the
+    bundle, and would now run before it), or a tag with more than its address (integrity,
+    crossorigin, an id), which the loader would drop."""
+    if _is_data(attrs) or _ASYNC.search(attrs):
+        return False
+    return bool(body.strip()) or _ONLY_SRC.fullmatch(attrs.strip()) is None
 
 
 def _is_data(attrs: str) -> bool:
@@ -105,5 +115,3 @@ def _is_data(attrs: str) -> bool:
     return kind is not None and kind.group(1) in _DATA_TYPES
 
 
-def _is_plain_external(attrs: str) -> bool:
-    return "src=" in attrs and not re.search(r"\b(async|defer)\b|type=\"module\"", attrs)
