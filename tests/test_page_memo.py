@@ -175,3 +175,39 @@ def test_neutral_then_restored_gives_the_text_back(text, base, other_base):
 def test_two_texts_never_share_a_stored_form(one, other):
     if one != other:
         assert page_memo.neutral(one, NONCE, 0) != page_memo.neutral(other, NONCE, 0)
+
+
+def test_a_page_named_by_its_heading_keeps_its_name_from_the_cache(project):
+    """The cover has no title of its own: an author's nav that names no title shows
+    the story's title, taken from the page's first heading, warm as cold."""
+    yml = project.root / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8") + "nav:\n  - index.md\n  - chapters/01-storm.md\n"
+                   "  - chapters/02-lens.md\n  - chapters/03-epilogue.md\n  - references.md\n",
+                   "utf-8")
+    assert _build(project)[0]
+    cold = _site(project)
+    assert "The Little Lighthouse" in cold["chapters/01-storm/index.html"].decode()
+    ok, lines = _build(project)
+    assert ok, lines
+    assert _pages_line(lines).startswith("pages: 6 from the cache")
+    assert _site(project) == cold
+
+
+def test_a_function_of_the_sites_own_in_an_extensions_settings_turns_the_cache_off():
+    def shout(source, language, css_class, options, md, **kwargs):
+        return source.upper()
+
+    fences = {"pymdownx.superfences": {"custom_fences": [
+        {"name": "shout", "class": "shout", "format": shout}]}}
+    assert page_memo.memo_problem(["pymdownx.superfences"], 0, fences) == (
+        "the settings of the Markdown extension pymdownx.superfences name a function of the "
+        "site's own (test_page_memo.test_a_function_of_the_sites_own_in_an_extensions_"
+        "settings_turns_the_cache_off.<locals>.shout)")
+    from pymdownx.superfences import fence_code_format
+
+    fences["pymdownx.superfences"]["custom_fences"][0]["format"] = fence_code_format
+    assert page_memo.memo_problem(["pymdownx.superfences"], 0, fences) is None
+    icons = {"material.extensions.emoji": {"options": {"custom_icons": ["overrides/icons"]}}}
+    assert page_memo.memo_problem(["pymdownx.emoji"], 0, icons) == (
+        "the settings of the Markdown extension material.extensions.emoji read icons from the "
+        "site's folders")

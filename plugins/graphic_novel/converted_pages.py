@@ -59,7 +59,7 @@ class ConvertedPages:
         events = config.plugins.events
         others = [m for m in events["page_markdown"] + events["page_read_source"]
                   if getattr(m, "__self__", None) is not plugin]
-        problem = memo_problem(config.markdown_extensions, len(others))
+        problem = memo_problem(config.markdown_extensions, len(others), config.mdx_configs)
         if problem:
             return None, problem
         facts = SiteFacts.of(config.markdown_extensions, config.mdx_configs,
@@ -94,6 +94,10 @@ class ConvertedPages:
             page.present_anchor_ids = set(kept.anchors)
             links = {files.get_file_from_path(uri): found for uri, found in kept.links.items()}
             page.links_to_anchors = {f: found for f, found in links.items() if f is not None}
+            # A page with no title of its own (the cover) is named by its first heading,
+            # which MkDocs keeps from the conversion (Page._title_from_render, read by
+            # Page.title: mkdocs/structure/pages.py, MkDocs 1.6; pinned by test_page_memo).
+            page._title_from_render = kept.title
             return restored(kept.html, nonce, base)
         if src_uri not in self.converting:
             return html
@@ -103,7 +107,8 @@ class ConvertedPages:
             links = getattr(page, "links_to_anchors", None) or {}
             self.memo.put(key, Kept(neutral(html, nonce, base), _tokens(page.toc),
                                     sorted(page.present_anchor_ids or ()),
-                                    {f.src_uri: dict(found) for f, found in links.items()}))
+                                    {f.src_uri: dict(found) for f, found in links.items()},
+                                    getattr(page, "_title_from_render", None)))
         return html
 
     def close(self) -> None:

@@ -260,7 +260,9 @@ def cut_icons_after_drawing(picture: Path, cache_dir: Path, key: str) -> None:
     parallel with the pages; a failure leaves the icons to :func:`app_icons`."""
     todo = [(path, size) for path, size in icon_files(cache_dir, key) if not path.is_file()]
     if todo:
-        with contextlib.suppress(OSError, ValueError):  # Pillow's decode errors are OSErrors
+        # Whatever goes wrong (a picture that will not decode, a full disk, a bomb check),
+        # the panel is drawn: its future must not fail, and app_icons tries again.
+        with contextlib.suppress(Exception):
             _cut_icons(picture, todo)
 
 

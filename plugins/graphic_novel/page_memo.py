@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FOLDER = "pages"
-VERSION = "1"  # bump when what is kept, or how, changes
+VERSION = "2"  # bump when what is kept, or how, changes
 
 # Extensions whose output depends on the text and their settings alone (by module).
 # Anything else (pymdownx.snippets, pymdownx.b64, markdown-include, an author's own)
@@ -67,14 +67,41 @@ def extension_module(ext: object) -> str:
     return type(ext).__module__
 
 
-def memo_problem(extensions: Iterable[object], other_markdown_plugins: int) -> str | None:
-    """Why pages cannot be kept from build to build, or None when they can."""
+# Where a function named in an extension's settings may come from: the converters' own
+# (emoji indexes, fence formatters). An author's own function may change with no change to
+# its name, which is all the key can see of it.
+_KNOWN_CODE = ("markdown.", "pymdownx.", "material.", "mkdocs.", "pygments.")
+
+
+def memo_problem(extensions: Iterable[object], other_markdown_plugins: int,
+                 settings: Mapping | None = None) -> str | None:
+    """Why pages cannot be kept from build to build, or None when they can. ``settings``:
+    the extensions' settings (mdx_configs)."""
     if other_markdown_plugins:
         return "another plugin changes pages' Markdown"
     for ext in extensions:
         module = extension_module(ext)
         if module not in PURE_EXTENSIONS and not module.startswith(_BLOCKS_PREFIX):
             return f"the Markdown extension {module} may read more than the page"
+    for name, values in (settings or {}).items():
+        problem = _settings_problem(values)
+        if problem:
+            return f"the settings of the Markdown extension {name} {problem}"
+    return None
+
+
+def _settings_problem(value: object) -> str | None:
+    """What in an extension's settings the key cannot follow: a function of the author's
+    own, or icons read from the author's folders."""
+    if isinstance(value, Mapping):
+        if value.get("custom_icons"):
+            return "read icons from the site's folders"
+        found = (_settings_problem(v) for v in value.values())
+        return next((p for p in found if p), None)
+    if isinstance(value, list | tuple):
+        return next((p for p in map(_settings_problem, value) if p), None)
+    if callable(value) and not f"{getattr(value, '__module__', '')}.".startswith(_KNOWN_CODE):
+        return f"name a function of the site's own ({_stable(value)})"
     return None
 
 
@@ -145,16 +172,18 @@ def restored(text: str, nonce: str, base: int) -> str:
 
 @dataclass
 class Kept:
-    """One page as converted: HTML (markers neutral), table of contents, anchors."""
+    """One page as converted: HTML (markers neutral), table of contents, anchors, and the
+    title of its first heading (a page without a title of its own is named by it)."""
 
     html: str
     toc: list  # [{"title", "id", "level", "children": [...]}] (the glue's own shape)
     anchors: list[str]  # the ids the page holds, for MkDocs' anchor checks
     links: dict[str, dict[str, str]]  # src_uri -> {anchor: link as written}
+    title: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({"html": self.html, "toc": self.toc, "anchors": self.anchors,
-                           "links": self.links}, ensure_ascii=False)
+                           "links": self.links, "title": self.title}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Kept | None:
@@ -166,7 +195,9 @@ class Kept:
                 and isinstance(data.get("toc"), list) and isinstance(data.get("anchors"), list)
                 and isinstance(data.get("links"), dict)):
             return None
-        return cls(data["html"], data["toc"], [str(a) for a in data["anchors"]], data["links"])
+        title = data.get("title")
+        return cls(data["html"], data["toc"], [str(a) for a in data["anchors"]], data["links"],
+                   title if isinstance(title, str) else None)
 
 
 class PageMemo:
