@@ -31,9 +31,11 @@ arrive. The loader, which runs as the parser reaches it, so before the first fra
 that choice itself on a first visit (Material's own inline script already applies a stored
 choice); Material's component then sets the same values.
 
-A page with an inline script after the bundle (a template override may put one there, and it
-may use ``document$`` at once) is left as it is, and so are scripts that have their own timing
-(``async``, ``defer``, modules) and data blocks.
+A page is left as it is when a script after the bundle cannot move into the loader as it is:
+inline code (a template override may put one there, and it may use ``document$`` at once), a
+deferred or module script (it ran after the bundle and would now run before it), or a tag with
+more than its address (``integrity``, ``crossorigin``), which the loader would drop. Async
+scripts and data blocks keep their place.
 """
 
 from __future__ import annotations
