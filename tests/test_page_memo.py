@@ -21,8 +21,7 @@ NONCE = "0123456789ab"
 
 
 def _site(project) -> dict[str, bytes]:
-    """Every file of the built site but the service worker (whose revision list
-    hashes the pages) and the editions (cached by their own key)."""
+    """Every file of the built site but the editions (cached under keys of their own)."""
     return {str(p.relative_to(project.site)): p.read_bytes()
             for p in sorted(project.site.rglob("*"))
             if p.is_file() and p.suffix not in (".epub", ".pdf")}

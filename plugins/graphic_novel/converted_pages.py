@@ -90,7 +90,7 @@ class ConvertedPages:
         src_uri = page.file.src_uri
         if src_uri in self.found:
             kept, nonce, base = self.found.pop(src_uri)
-            page.toc = _toc(kept.toc)
+            page.toc = get_toc(kept.toc)  # the tokens _tokens wrote
             page.present_anchor_ids = set(kept.anchors)
             links = {files.get_file_from_path(uri): found for uri, found in kept.links.items()}
             page.links_to_anchors = {f: found for f, found in links.items() if f is not None}
@@ -128,7 +128,3 @@ class ConvertedPages:
 def _tokens(toc: TableOfContents | list[AnchorLink]) -> list[dict]:
     return [{"name": a.title, "id": a.id, "level": a.level, "children": _tokens(a.children)}
             for a in toc]
-
-
-def _toc(tokens: list) -> TableOfContents:
-    return get_toc(tokens)
