@@ -130,6 +130,28 @@ def test_lightbox_opens_closes_and_survives_instant_navigation(page, site):
     expect(page.locator(".glightbox-container")).to_have_count(0)
 
 
+def test_panel_link_not_yet_bound_opens_in_the_lightbox(page, site):
+    """Between an instant navigation's swap and document$, the new page's panel links
+    are not bound by GLightbox (it binds links when started or reloaded). A reader's
+    click in that moment opens the lightbox, not the bare picture: an unbound copy of
+    a panel link, added after GLightbox started, stands for such a link."""
+    page.goto(site + "chapters/01-storm/")
+    page.locator("figure.gn-panel a.gn-panel-link").first.click()
+    expect(page.locator(".glightbox-container")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(page.locator(".glightbox-container")).to_have_count(0)
+    page.evaluate("""() => {
+        const link = document.querySelector("figure.gn-panel a.gn-panel-link").cloneNode(true);
+        link.id = "unbound";
+        document.querySelector("article").prepend(link);
+    }""")
+    page.locator("#unbound").click()
+    current = page.locator(".glightbox-container .gslide.current .gslide-image img")
+    expect(current).to_be_visible()
+    expect(current).to_have_attribute("src", re.compile("01-storm-full"))
+    assert page.url == site + "chapters/01-storm/"
+
+
 def test_cover_offers_to_continue_after_reload(page, site):
     page.goto(site)
     expect(page.locator("a.gn-continue")).to_be_hidden()

@@ -87,20 +87,27 @@
     });
   }
 
+  /* A panel link GLightbox has not bound: before its first use, or in the
+   * moment between an instant navigation's new page and document$ (GLightbox
+   * binds each link when started or reloaded, and prevents the default on
+   * those it has). */
   function lightboxLink(event) {
-    if (lightbox || !lightboxSetup || event.defaultPrevented) return null;
+    if (!lightboxSetup || event.defaultPrevented) return null;
     return event.target.closest ? event.target.closest("a.glightbox") : null;
   }
 
   document.addEventListener("pointerdown", function (event) {
-    if (lightboxLink(event)) loadLightbox().catch(function () {});  // a head start
+    if (!lightbox && lightboxLink(event)) loadLightbox().catch(function () {});  // a head start
   });
   document.addEventListener("click", function (event) {
     var link = lightboxLink(event);
     if (!link || event.button || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    loadLightbox().then(function (box) { box.open(link); },
-                        function () { location.href = link.href; });
+    var bound = !!lightbox;
+    loadLightbox().then(function (box) {
+      if (bound) box.reload();  // this page's links, not the last page's
+      box.open(link);
+    }, function () { location.href = link.href; });
   });
 
   function lightboxOpen() {
