@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import nh3
 from markupsafe import Markup
@@ -712,6 +713,12 @@ _HASH_RE = re.compile(r'href="#(?=[^"])')
 _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
 
 
+class Bodies(Protocol):
+    """Chapters' finished bodies by src_uri (a :class:`~graphic_novel.spool.Spool`, or a dict)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
 def _prefixed_ids(body: str, prefix: str) -> str:
     """``body`` with every id, label target and in-page link prefixed (ids repeat across
     chapters in the one-page edition)."""
@@ -720,7 +727,7 @@ def _prefixed_ids(body: str, prefix: str) -> str:
     return _HASH_RE.sub(rf'href="#{escaped}', body)
 
 
-def one_page_parts(story: Story, page_html: str, rendered: dict[str, str]) -> Iterator[str]:
+def one_page_parts(story: Story, page_html: str, rendered: Bodies) -> Iterator[str]:
     """The one-page edition, piece by piece: its own HTML, and each chapter's
     rendered body where its slot is (so a caller can write it without ever
     holding the whole story as one string).
@@ -759,7 +766,7 @@ def chapter_body_html(page_html: str) -> str | None:
     return page_html[start + len(BODY_MARK):end]
 
 
-def write_one_page(story: Story, shell: str, dest: str, rendered: dict[str, str]) -> None:
+def write_one_page(story: Story, shell: str, dest: str, rendered: Bodies) -> None:
     """Write the one-page edition chapter by chapter, never as one string
     (which, with its encoded copy, would be the build's peak memory)."""
     tmp = dest + ".partial"

@@ -436,7 +436,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if uri in book.ctx.chapters_by_uri:
             body = pages.chapter_body_html(output)  # the one-page edition reuses it
             if body is not None:
-                book.rendered[uri] = body
+                book.rendered.put(uri, body)
         elif uri == pages.ONE_PAGE_URI:
             # The chapters go into the one-page edition last of all: the theme,
             # the search index and other plugins handle a page of empty slots
@@ -531,7 +531,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             log.info(line)
         if book.one_page is not None:
             pages.write_one_page(story, *book.one_page, book.rendered)
-            book.one_page, book.rendered = None, {}
+            book.one_page = None
+            book.rendered.close()
         for note in unlettered_notes(story, book.images):
             log.info(note)
         named = f"{book.name}: " if site.several else ""

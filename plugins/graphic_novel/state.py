@@ -20,6 +20,7 @@ from .model import Story
 from .pages import Blocks, Context
 from .prompt_memo import PromptMemo
 from .rules import plural
+from .spool import Spool
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -49,7 +50,7 @@ class BuildState:
     # What makes each generated page's Markdown, by src_uri; used when MkDocs
     # reads the page, then let go.
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
-    rendered: dict[str, str] = field(default_factory=dict)  # chapter HTML, for the one-page edition
+    rendered: Spool = field(default_factory=Spool)  # chapter HTML, for the one-page edition
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
     one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
 
