@@ -27,31 +27,48 @@ def _reported(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
         return "error", f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
 
 
+def _method() -> str:
+    """Forked on Linux, as the image workers are: the child starts with the build's
+    objects and nothing is pickled to get them there."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def process_pool():
-    """A pool of one worker process: forked on Linux, as the image workers are."""
+    """A pool of one worker process (the PDF's printer, loaded ahead of its work)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(_method()))
 
 
-def run(fn: Callable[..., Any], *args: Any, pool=None) -> Any:
-    """``fn(*args)`` in a child process (``pool``: one already running, else a new
-    one for this call). A StoryError in the child is raised here as one; any
-    other failure as RuntimeError with its first line."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    own = pool is None
-    if own:
-        pool = process_pool()
+def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
-        kind, value = pool.submit(_reported, fn, *args).result()
-    except BrokenProcessPool:
+        send.send(_reported(fn, *args))
+    finally:
+        send.close()
+
+
+def run(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a child process of its own. A StoryError in the child is
+    raised here as one; any other failure as RuntimeError with its first line.
+
+    A forked child is handed ``args`` by the fork itself: a pool would pickle them
+    in the build process first (at 1,000 chapters the story and its images, which
+    raised the build's peak by some 15 MB), and only the result comes back."""
+    import multiprocessing
+
+    ctx: Any = multiprocessing.get_context(_method())  # typeshed's BaseContext lacks Process
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args))  # not daemonic: it may start its own
+    proc.start()
+    send.close()  # the child's end: recv() ends with EOFError if the child dies
+    try:
+        kind, value = receive.recv()
+    except EOFError:
         raise RuntimeError("its process stopped unexpectedly (out of memory?)") from None
     finally:
-        if own:
-            pool.shutdown(wait=True)
+        receive.close()
+        proc.join()
     if kind == "story":
         raise StoryError(*value)
     if kind == "error":
