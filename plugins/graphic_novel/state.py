@@ -97,17 +97,18 @@ class BuildState:
 
             shelf.close(self.editions)
 
-    def release_chapter_texts(self) -> None:
+    def release_page_inputs(self) -> None:
         """Every page is converted: the story's copy of each chapter's text
-        (3 MB at 1,000 chapters) is not read again. The model is not changed:
-        the build carries on with a copy of the story without the texts."""
+        (3 MB at 1,000 chapters) and the prompt memo are not read again. The model
+        is not changed: the build carries on with a copy of the story without the
+        texts (an edition that is still to be made has its own)."""
         if self.story is None:
             return
         self.makers = {}
         chapters = [dataclasses.replace(c, body="") for c in self.story.chapters]
         self.story = dataclasses.replace(self.story, chapters=chapters)
         if self.ctx is not None:
-            self.ctx = dataclasses.replace(self.ctx, story=self.story)
+            self.ctx = dataclasses.replace(self.ctx, story=self.story, memo=None)
 
 
 @dataclass
