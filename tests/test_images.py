@@ -85,13 +85,19 @@ def test_renderer_uses_worker_pool_for_many(tmp_path):
     jobs = [ImageJob(f"p{i}", f"{i}", f"Panel {i}", "prompt", None, None) for i in range(4)]
     renderer = Renderer(tmp_path, workers=2)
     try:
-        pending = renderer.start(jobs)[1]
+        sets, pending = renderer.start(jobs)
         assert renderer._pool is not None  # drawing went to the pool of workers
         renderer.finish(pending)
         results = {pid: f.result() for pid, f in pending.items()}
     finally:
         renderer.close()
-    assert sorted(results) == ["p0", "p1", "p2", "p3"] and all(r.drawn for r in results.values())
+    # The sets planned before the drawing are what the workers made: every file is
+    # in the cache; nothing is sent back to be held by the build.
+    assert results == {f"p{i}": None for i in range(4)}
+    assert sorted(sets) == ["p0", "p1", "p2", "p3"] and all(s.drawn for s in sets.values())
+    for made in sets.values():
+        assert made.renditions and all(
+            (tmp_path / made.key / r.file).stat().st_size > 0 for r in made.renditions)
 
 
 def test_second_build_draws_nothing(project):

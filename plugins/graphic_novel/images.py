@@ -366,12 +366,14 @@ def render(job: ImageJob, cache_dir: str) -> ImageSet:
 AfterDrawing = Callable[[Path, Path, str], None]
 
 
-def render_then(job: ImageJob, cache_dir: str, then: AfterDrawing | None) -> ImageSet:
-    """:func:`render`, then ``then`` with the panel's full rendition (in the worker)."""
+def render_then(job: ImageJob, cache_dir: str, then: AfterDrawing | None) -> None:
+    """:func:`render`, then ``then`` with the panel's full rendition (in the worker).
+    Nothing comes back: the build planned the same image set before the work began,
+    and thousands of sets sent back would only be held in its memory (1.7 MB of
+    pickled results at 1,000 chapters)."""
     made = render(job, cache_dir)
     if then is not None:
         then(file_of(cache_dir, made, made.get("full")), Path(cache_dir), made.key)
-    return made
 
 
 def read_entry(entry: Path, job: ImageJob) -> ImageSet | None:
@@ -533,7 +535,8 @@ class Renderer:
 
                 future: Future = Future()
                 try:
-                    future.set_result(render_then(job, self.cache_dir, then.get(job.panel_id)))
+                    render_then(job, self.cache_dir, then.get(job.panel_id))
+                    future.set_result(None)
                 except Exception as exc:  # reported by finish()
                     future.set_exception(exc)
                 pending[job.panel_id] = future
