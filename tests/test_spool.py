@@ -44,3 +44,14 @@ def test_closing_lets_go_of_every_text():
     assert len(spool) == 0 and spool.get("a") is None
     spool.put("a", "again")  # usable after closing, with a new file
     assert spool.get("a") == "again"
+
+
+def test_a_build_that_ends_early_lets_go_of_its_spool(tmp_path):
+    """A build stopped before the one-page edition (an error, a late story error under
+    serve) closes the file when its state ends, not whenever the collector gets to it."""
+    from graphic_novel.state import BuildState, SiteBuild
+
+    book = BuildState(tmp_path / "story", tmp_path / "cache")
+    book.rendered.put("chapters/01.md", "<p>body</p>")
+    SiteBuild([book], tmp_path / "cache").end()
+    assert len(book.rendered) == 0 and book.rendered.get("chapters/01.md") is None

@@ -511,7 +511,6 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                 self._finish_story(book, site, config)
         finally:
             site.stop_workers()
-        self._keep_prompt_memo(site)  # kept at on_env unless the build skipped it
         if site.converted is not None:
             log.debug(site.converted.finish())
         site.metas = {}

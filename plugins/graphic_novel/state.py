@@ -152,6 +152,7 @@ class SiteBuild:
             self.converted.close()
         for book in self.books:
             book.remove_made_files()
+            book.rendered.close()  # a build that stopped before the one-page edition
 
 
 def panel_summary(images: dict[str, img.ImageSet]) -> str:
