@@ -90,8 +90,9 @@ class BuildState:
             self.renderer.close()
             self.renderer = None
 
-    def stop_printer(self) -> None:
-        """Close the PDF's print process, if one is still running."""
+    def close_editions(self) -> None:
+        """Close the PDF's print process, if one is still running, and the texts
+        held for an edition not made."""
         if self.editions:
             from .editions import shelf
 
@@ -144,7 +145,7 @@ class SiteBuild:
     def stop_workers(self) -> None:
         for book in self.books:
             book.stop_workers()
-            book.stop_printer()
+            book.close_editions()
 
     def end(self) -> None:
         self.stop_workers()

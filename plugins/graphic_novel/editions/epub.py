@@ -28,6 +28,7 @@ from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Chapter, Panel, Story
 from ..rules import chapter_heading
+from .held_story import HeldStory
 
 if TYPE_CHECKING:
     from .epub_images import BookImage
@@ -71,7 +72,7 @@ class EpubPlan:
     key: str
     file_name: str  # where it goes in the site, e.g. "the-llama-effect.epub"
     cached: Path
-    story: Story | None  # held only while the book is still to be made
+    story: HeldStory | None  # held only while the book is still to be made
     language: str
     identifier: str
     modified: datetime
@@ -161,7 +162,7 @@ def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: s
     cached = Path(cache_dir) / CACHE_FOLDER / f"{key}.epub"
     made = EpubPlan(key, file_name(story), cached, None, language or "en", ident, modified)
     if not made.ready:
-        made.story = story
+        made.story = HeldStory(story)
     return made
 
 
@@ -186,10 +187,10 @@ def make(epub_plan: EpubPlan, images: dict[str, ImageSet], cache_dir: Path) -> P
     return epub_plan.cached
 
 
-def _make_book(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: str,
+def _make_book(held: HeldStory, images: dict[str, ImageSet], cache_dir: Path, language: str,
                identifier: str, modified: datetime, out: Path) -> None:
     """Assemble the book and write it to ``out`` (what the child process runs)."""
-    write(assemble(story, images, cache_dir, language, identifier), out, modified)
+    write(assemble(held.whole(), images, cache_dir, language, identifier), out, modified)
 
 
 def copy_into_site(path: Path, site_dir: str | Path, name: str) -> int:

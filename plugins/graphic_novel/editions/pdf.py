@@ -24,6 +24,7 @@ from ..errors import StoryError
 from ..images import ImageSet
 from ..model import Story
 from . import epub
+from .held_story import HeldStory
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -65,7 +66,7 @@ class PdfPlan:
     key: str
     file_name: str
     cached: Path
-    story: Story | None
+    story: HeldStory | None  # held only while the PDF is still to be made
     language: str
     paper: str
     printer: Printer | None = None  # the print process, while the PDF is still to be made
@@ -168,8 +169,8 @@ def plan(story: Story, images: dict[str, ImageSet], cache_dir: Path, language: s
     cached = Path(cache_dir) / "pdf" / f"{key}.pdf"
     made = PdfPlan(key, file_name(story), cached, None,
                    book.language, paper)
-    if not made.ready:
-        made.story = epub.book_story(story)
+    if not made.ready:  # the EPUB's texts, when it has them on hold too
+        made.story = book.story or HeldStory(epub.book_story(story))
     return made
 
 
@@ -237,7 +238,7 @@ def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Pat
 
     pdf_plan.cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_plan.cached.with_name(f".{pdf_plan.cached.name}.{os.getpid()}.partial")
-    how = (pdf_plan.story, images, cache_dir, pdf_plan.language, pdf_plan.paper, tmp)
+    how = (pdf_plan.story.whole(), images, cache_dir, pdf_plan.language, pdf_plan.paper, tmp)
     if pdf_plan.printer is None:
         pdf_plan.printer = Printer()
     problem = pdf_plan.printer.problem()

@@ -68,10 +68,13 @@ def offered(plans: list[Plan]) -> tuple[list[Plan], list[str]]:
 
 
 def close(plans: list[Plan]) -> None:
-    """Stop any printer still running (a build that failed or ended)."""
+    """Stop any printer still running and let go of the texts held for an edition
+    not made (a build that failed or ended)."""
     for made in plans:
         if isinstance(made, pdf.PdfPlan):
             made.close()
+        if made.story is not None:
+            made.story.close()
 
 
 def publish(plans: list[Plan], images: dict[str, ImageSet], cache_dir: Path,
