@@ -271,3 +271,17 @@ def test_a_print_failure_is_one_line_and_leaves_no_partial_file(project, monkeyp
                       "on the page); set 'pdf: false' to build without it."]
     folder = project.root / ".cache" / "graphic-novel" / "pdf"
     assert folder.is_dir() and os.listdir(folder) == []  # no partial file left behind
+
+
+def test_edition_sizes_fill_their_slots_and_leave_the_rest_of_the_page_as_it_was(tmp_path):
+    page = tmp_path / "index.html"
+    links = shelf.download_html([("book.epub", "book.epub"), ("book.pdf", "book.pdf")])
+    before, after = "<p>Caf\u00e9 \u2014 \U0001f409</p>\n" * 3000, "<p>\u8a9e</p>\n" * 3000
+    page.write_text(before + links + after, "utf-8")
+    shelf.fill_sizes(page, {"book.pdf": 1_400_000})  # the EPUB's slot stays for now
+    expected = links.replace("gn-edition-size-pdf", "(1.4 MB)")
+    assert page.read_text("utf-8") == before + expected + after
+    shelf.fill_sizes(page, {"book.epub": 769_000, "book.pdf": 1})  # the PDF's is filled
+    assert page.read_text("utf-8") == \
+        before + expected.replace("gn-edition-size-epub", "(769 KB)") + after
+    assert not list(tmp_path.glob("*.partial"))

@@ -133,12 +133,21 @@ def plan(site_dir: Path, files: list[SiteFile], reading_order: list[str],
     return {"precache": shell, "pages": pages, "next": nxt, "whole": False}
 
 
-def service_worker(the_plan: dict) -> str:
-    """sw.js: the plan as data, then the fixed worker code."""
-    data = json.dumps(the_plan, sort_keys=True, separators=(",", ":"))
-    build = hashlib.sha256(data.encode()).hexdigest()[:16]
-    return (f"/* graphic-novel offline reading, made by the build ({build}); do not edit. */\n"
-            f'const BUILD = "{build}";\nconst PLAN = {data};\n' + WORKER)
+def write_service_worker(the_plan: dict, dest: Path) -> None:
+    """sw.js: the plan as data, the build's id (a hash of the data), then the
+    fixed worker code. The data is written as it is encoded: at 1,000 chapters
+    it is 640 KB, and the string with its copies was the build's last peak."""
+    digest = hashlib.sha256()
+    tmp = dest.with_name(dest.name + ".partial")
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write("/* graphic-novel offline reading, made by the build; do not edit. */\n"
+                  "const PLAN = ")
+        chunks = json.JSONEncoder(sort_keys=True, separators=(",", ":")).iterencode(the_plan)
+        while piece := "".join(itertools.islice(chunks, 8192)):  # some 50 KB at a time
+            digest.update(piece.encode())
+            out.write(piece)
+        out.write(f';\nconst BUILD = "{digest.hexdigest()[:16]}";\n' + WORKER)
+    os.replace(tmp, dest)
 
 
 WORKER = r"""

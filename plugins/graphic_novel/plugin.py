@@ -10,7 +10,6 @@ MkDocs' public File API only (File.generated and content_string).
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 from pathlib import Path
 
@@ -451,8 +450,10 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             # The chapters go into the one-page edition last of all: the theme,
             # the search index and other plugins handle a page of empty slots
             # instead of the whole story (at 1,000 chapters, 7 MB of HTML that
-            # GLightbox alone took 58 MB to parse). on_post_build writes it.
-            book.one_page = (output, page.file.abs_dest_path)
+            # GLightbox alone took 58 MB to parse). on_post_build writes it; till then
+            # the page waits with the chapters, on disk (1 MB at 1,000 chapters).
+            book.rendered.put(uri, output)
+            book.one_page = page.file.abs_dest_path
         return output
 
     def _offline_tags(self, src_uri: str, config) -> str:
@@ -537,8 +538,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             raise PluginError(str(exc)) from None
         for line in made:
             log.info(line)
-        if book.one_page is not None:
-            pages.write_one_page(story, *book.one_page, book.rendered)
+        shell = book.rendered.get(pages.ONE_PAGE_URI)
+        if book.one_page is not None and shell is not None:
+            pages.write_one_page(story, shell, book.one_page, book.rendered)
             book.one_page = None
             book.rendered.close()
         for note in unlettered_notes(story, book.images):
@@ -588,9 +590,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                  for uri in home + [b.site_uri(u) for b in site.built
                                     for u in pages.reading_order(b.loaded)]]
         plan = offline.plan(where, files, order, self.config.offline_whole_site_mb * 2**20)
-        tmp = where / (offline.SW_PATH + ".partial")
-        tmp.write_text(offline.service_worker(plan), "utf-8")
-        os.replace(tmp, where / offline.SW_PATH)
+        offline.write_service_worker(plan, where / offline.SW_PATH)
         size = sum(f.size for f in files) / 1e6
         log.info(f"offline reading: {plural(len(plan['precache']), 'file')} cached on first "
                  "visit" + ("" if plan["whole"] else f" (the site's {size:.0f} MB is over "

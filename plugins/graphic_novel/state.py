@@ -50,9 +50,9 @@ class BuildState:
     # What makes each generated page's Markdown, by src_uri; used when MkDocs
     # reads the page, then let go.
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
-    rendered: Spool = field(default_factory=Spool)  # chapter HTML, for the one-page edition
+    rendered: Spool = field(default_factory=Spool)  # chapter HTML, one-page edition's page
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
-    one_page: tuple[str, str] | None = None  # (page with empty slots, where it goes)
+    one_page: str | None = None  # where it goes; its page, with empty slots, is in rendered
 
     @property
     def loaded(self) -> Story:
