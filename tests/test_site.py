@@ -381,6 +381,52 @@ def test_the_lightbox_loads_on_first_use_and_never_shortens_captions(built_mini)
         assert (result.site / page).parent.joinpath(data["css"]).resolve().is_file()
 
 
+def test_glightbox_tags_are_put_in_once_without_it_parsing_the_page_again(built_mini):
+    """The plugin puts in mkdocs-glightbox's own tags and turns its page pass off:
+    each tag is there once, and the page is Material's own writing (lexbor, which
+    mkdocs-glightbox writes pages out with, would make it "<!DOCTYPE html>")."""
+    _, result = built_mini
+    for page in ("index.html", "chapters/01-storm/index.html", "chapters/all/index.html",
+                 "references/index.html"):
+        text = (result.site / page).read_text("utf-8")
+        assert text.lstrip().startswith("<!doctype html>"), page
+        soup = result.html(page)
+        assert len(soup.select("head > style#glightbox-style")) == 1, page
+        assert len(soup.select("body > script#init-glightbox")) == 1, page
+
+
+def test_glightbox_additions_come_from_the_plugin_itself():
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs_glightbox.plugin import LightboxPlugin
+
+    from graphic_novel import lightbox
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "theme": {"name": "material"}})
+    config.validate()
+    glightbox = LightboxPlugin()
+    glightbox.load_config({})
+    glightbox.on_config(config)
+
+    class Page:
+        url, meta = "chapters/one/", {}
+
+    head, body = lightbox.glightbox_additions(glightbox, Page(), config)
+    assert '<link href="../../assets/stylesheets/glightbox.min.css" rel="stylesheet">' in head
+    assert 'id="glightbox-style"' in head and 'id="init-glightbox"' in body
+    Page.meta = {"glightbox": False}  # a page that turns it off gets nothing
+    assert lightbox.glightbox_additions(glightbox, Page(), config) is None
+
+
+def test_tags_go_at_the_ends_of_head_and_body_or_not_at_all():
+    from graphic_novel import lightbox
+
+    page = "<html><head><title>a</title></head><body><p>x</p></body></html>"
+    assert lightbox.add_at_the_ends(page, "<h>", "<b>") == \
+        "<html><head><title>a</title><h></head><body><p>x</p><b></body></html>"
+    assert lightbox.add_at_the_ends("<p>no head</p></body>", "<h>", "<b>") is None
+
+
 def test_lightbox_markup_in_another_shape_is_left_working_and_safe():
     from graphic_novel import lightbox
 

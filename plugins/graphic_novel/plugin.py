@@ -407,8 +407,22 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             if other is not None and not other.file.src_uri.startswith(found[0].prefix):
                 setattr(page, side, None)
 
+    @event_priority(100)  # before mkdocs-glightbox's on_post_page
+    def _on_post_page_first(self, output: str, *, page, config) -> str:
+        """mkdocs-glightbox's tags, put in here: the page's `glightbox: false` then
+        spares it parsing and writing out the whole page (lightbox.py)."""
+        glightbox = config.plugins.get("glightbox")
+        if self.state is None or glightbox is None or page.meta.get("glightbox") is False:
+            return output
+        made = lightbox.glightbox_additions(glightbox, page, config)
+        with_tags = made and lightbox.add_at_the_ends(output, *made)
+        if with_tags is None:
+            return output
+        page.meta["glightbox"] = False
+        return with_tags
+
     @event_priority(-100)  # after every other plugin: glightbox reads the meta too
-    def on_post_page(self, output: str, *, page, config) -> str:
+    def _on_post_page_last(self, output: str, *, page, config) -> str:
         site = self.state
         if site is None or not site.built:
             return output
@@ -596,6 +610,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                  "visit" + ("" if plan["whole"] else f" (the site's {size:.0f} MB is over "
                             f"{self.config.offline_whole_site_mb} MB: other pages as they are "
                             "read)"))
+
+    on_post_page = CombinedEvent(_on_post_page_first, _on_post_page_last)
 
     on_post_build = CombinedEvent(_on_post_build_first, _on_post_build_last)
 
