@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import nest_paths
+from mkdocs.utils import get_relative_url, nest_paths
 
 from . import (
     bookshelf,
@@ -412,9 +412,13 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         """mkdocs-glightbox's tags, put in here: the page's `glightbox: false` then
         spares it parsing and writing out the whole page (lightbox.py)."""
         glightbox = config.plugins.get("glightbox")
-        if self.state is None or glightbox is None or page.meta.get("glightbox") is False:
+        site = self.state
+        if site is None or glightbox is None or page.meta.get("glightbox") is False:
             return output
-        made = lightbox.glightbox_additions(glightbox, page, config)
+        back = get_relative_url(".", page.url)  # the tags' links differ by this alone
+        if back not in site.glightbox_tags:
+            site.glightbox_tags[back] = lightbox.glightbox_additions(glightbox, page, config)
+        made = site.glightbox_tags[back]
         with_tags = made and lightbox.add_at_the_ends(output, *made)
         if with_tags is None:
             return output

@@ -129,6 +129,9 @@ class SiteBuild:
     shelf_maker: Callable[[], str] | None = None
     shelf_blocks: Blocks = field(default_factory=Blocks)
     metas: dict[str, dict] = field(default_factory=dict)  # front matter held while pages render
+    # mkdocs-glightbox's tags for a page, by the page's way back to the site's root
+    # (all they depend on): made once for each (lightbox.glightbox_additions).
+    glightbox_tags: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
