@@ -122,25 +122,30 @@ def transform(
                 replaced = on_panel(use) if on_panel else None
                 out.append(line if replaced is None else replaced)
                 continue
-        if "[" not in line:  # no citation can start here: most lines of prose
-            out.append(line)
-            continue
-        pieces = []
-        last = 0
-        texts: list[tuple[int, int]] | None = None
-        for start, end in _outside_code(line):
-            for cm in CITE_RE.finditer(line, start, end):
-                ids, bad = parse_cite_body(cm.group("body"))
-                if texts is None:
-                    texts = _link_texts(line)
-                inside = any(a <= cm.start() and cm.end() <= b for a, b in texts)
-                cite = CiteUse(ids, bad, number, inside)
-                cites.append(cite)
-                replaced = on_cite(cite) if on_cite else None
-                if replaced is not None:
-                    pieces.append(line[last:cm.start()])
-                    pieces.append(replaced)
-                    last = cm.end()
-        pieces.append(line[last:])
-        out.append("".join(pieces))
+        # no citation can start without "[": most lines of prose
+        out.append(_cites_in_line(line, number, cites, on_cite) if "[" in line else line)
     return "\n".join(out), panels, cites
+
+
+def _cites_in_line(line: str, number: int, cites: list[CiteUse],
+                   on_cite: Callable[[CiteUse], str | None] | None) -> str:
+    """``line`` with each citation outside code replaced by ``on_cite`` (None keeps
+    it); each is added to ``cites``."""
+    pieces = []
+    last = 0
+    texts: list[tuple[int, int]] | None = None
+    for start, end in _outside_code(line):
+        for cm in CITE_RE.finditer(line, start, end):
+            ids, bad = parse_cite_body(cm.group("body"))
+            if texts is None:
+                texts = _link_texts(line)
+            inside = any(a <= cm.start() and cm.end() <= b for a, b in texts)
+            cite = CiteUse(ids, bad, number, inside)
+            cites.append(cite)
+            replaced = on_cite(cite) if on_cite else None
+            if replaced is not None:
+                pieces.append(line[last:cm.start()])
+                pieces.append(replaced)
+                last = cm.end()
+    pieces.append(line[last:])
+    return "".join(pieces)

@@ -122,15 +122,22 @@ def plan(site_dir: Path, files: list[SiteFile], reading_order: list[str],
         return {"precache": revisions, "pages": {}, "next": {}, "whole": True}
     names = set(revisions)
     pages = {p: page_pictures(site_dir, p, names) for p in reading_order if p in names}
-    in_groups = {f for group in pages.values() for f in group} | set(pages)
     cover = reading_order[0] if reading_order else "index.html"
+    nxt = {a: b for a, b in itertools.pairwise(reading_order) if a in pages}
+    return {"precache": _shell(revisions, pages, cover), "pages": pages, "next": nxt,
+            "whole": False}
+
+
+def _shell(revisions: dict[str, str], pages: dict[str, list[str]], cover: str) -> dict:
+    """What a large site caches at install: every file no story page brings with it
+    (stylesheets, scripts, fonts, icons), the 404 page, and the cover with its panels."""
+    in_groups = {f for group in pages.values() for f in group} | set(pages)
     shell = {p: r for p, r in revisions.items()
              if (p not in in_groups and not p.endswith(".html")) or p == "404.html"}
     for p in [cover, *pages.get(cover, [])]:
         if p in revisions:
             shell[p] = revisions[p]
-    nxt = {a: b for a, b in itertools.pairwise(reading_order) if a in pages}
-    return {"precache": shell, "pages": pages, "next": nxt, "whole": False}
+    return shell
 
 
 def write_service_worker(the_plan: dict, dest: Path) -> None:

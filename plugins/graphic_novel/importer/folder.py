@@ -125,12 +125,7 @@ def _candidates(folder: Path,
             and p.name.lower() != "readme.md"]
     for entry in entries:
         if entry.is_dir():
-            index = entry / "index.md"
-            if index.is_file():
-                out.append((index, entry.name, [entry], None))
-            elif _holds_markdown(entry):
-                scan.skipped.append(f"{entry}/: holds Markdown but no index.md; import its "
-                                    "story on its own with `graphic-novel import FILE.md`.")
+            out.extend(_folder_story(entry, scan))
         elif entry.name.lower() == "readme.md":
             scan.skipped.append(f"{entry}: a README, not a story; import it on its own with "
                                 "`graphic-novel import` if it is one.")
@@ -139,6 +134,19 @@ def _candidates(folder: Path,
         elif entry in flat:
             out.append((entry, entry.stem, _flat_art_dirs(folder, entry.stem), folder))
     return out
+
+
+def _folder_story(entry: Path,
+                  scan: FolderScan) -> list[tuple[Path, str, list[Path], Path | None]]:
+    """The story a subfolder holds as its index.md, or none (noted in ``scan`` when it
+    holds other Markdown)."""
+    index = entry / "index.md"
+    if index.is_file():
+        return [(index, entry.name, [entry], None)]
+    if _holds_markdown(entry):
+        scan.skipped.append(f"{entry}/: holds Markdown but no index.md; import its "
+                            "story on its own with `graphic-novel import FILE.md`.")
+    return []
 
 
 def find_stories(folder: Path) -> FolderScan:

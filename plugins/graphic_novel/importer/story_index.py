@@ -71,15 +71,28 @@ def story_index_links(text: str) -> list[str]:
     stories does not: its chapters and panels outnumber those links.
     """
     lines = _outside_code(text)
-    stories: dict[str, str] = {}  # story name -> the first target naming it
+    stories = _linked_stories(lines)
+    if len(stories) < 2:
+        return []
+    return list(stories.values()) if 2 * _panels_and_chapters(lines, stories) < len(stories) \
+        else []
+
+
+def _linked_stories(lines: list[str]) -> dict[str, str]:
+    """Each sibling story the lines link to, by its lowercased name: the first target
+    naming it."""
+    stories: dict[str, str] = {}
     for line in lines:
         for m in _LINK_RE.finditer(line):
             target = m.group("md") or m.group("html") or ""
             name = _sibling_page(target)
             if name is not None:
                 stories.setdefault(name.lower(), target.strip("<>").strip())
-    if len(stories) < 2:
-        return []
+    return stories
+
+
+def _panels_and_chapters(lines: list[str], stories: dict[str, str]) -> int:
+    """How many panels and chapter headings the lines hold (see story_index_links)."""
     panels = chapters = 0
     for line in lines:
         image = _PANEL_IMAGE_RE.match(line)
@@ -92,7 +105,7 @@ def story_index_links(text: str) -> list[str]:
         if heading is not None and classify(heading.group(2) or "")[0] in (
                 "numbered", "prologue", "epilogue", "cta"):
             chapters += 1
-    return list(stories.values()) if 2 * (panels + chapters) < len(stories) else []
+    return panels + chapters
 
 
 __all__ = ["story_index_links"]
