@@ -1,5 +1,6 @@
 """Write a set of files whole, all of them or none: the one writer of the
-commands that write into a project (`graphic-novel import` and `new`).
+commands that write into a project (`graphic-novel import` and `new`); and
+:func:`replacing`, through which a build writes a site file whole.
 
 Each file goes to a temporary file in its own folder, is flushed to disk
 (fsync), and only when every one is written are they renamed into place
@@ -13,12 +14,28 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from .errors import StoryError
 
 ALREADY_EXISTS = "this file already exists; nothing was written. Use --force to replace it."
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path, mode: str = "w", **open_args) -> Iterator[IO]:
+    """A file to write ``path`` through: a temporary file beside it, put in its
+    place when the block ends, removed if it fails. For the files a build
+    writes into the site: a reader or a server never sees half of one."""
+    tmp = Path(f"{path}.partial")
+    try:
+        with open(tmp, mode, **open_args) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def new_file_mode() -> int:
@@ -95,4 +112,4 @@ def _undo(temps: list[Path], created: list[Path]) -> None:
             folder.rmdir()
 
 
-__all__ = ["ALREADY_EXISTS", "new_file_mode", "refuse_existing", "write_all"]
+__all__ = ["ALREADY_EXISTS", "new_file_mode", "refuse_existing", "replacing", "write_all"]

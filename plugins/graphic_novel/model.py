@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 CHAPTER_KINDS = ("chapter", "prologue", "epilogue", "appendix")
@@ -105,6 +105,10 @@ class Story:
     @property
     def chapter_count(self) -> int:
         return sum(1 for c in self.chapters if c.kind == "chapter")
+
+    def without_texts(self) -> Story:
+        """A copy whose chapters hold no text (every other part is shared)."""
+        return replace(self, chapters=[replace(c, body="") for c in self.chapters])
 
     def citing_chapters(self, ref_id: str) -> list[tuple[Chapter, Citation]]:
         """Each chapter citing ``ref_id``, with its first citation of it."""

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import replacing
+
 SW_PATH = "sw.js"
 MANIFEST_PATH = "manifest.webmanifest"
 PRECACHE_BUDGET = 50 * 1024 * 1024
@@ -145,8 +147,7 @@ def write_service_worker(the_plan: dict, dest: Path) -> None:
     fixed worker code. The data is written as it is encoded: at 1,000 chapters
     it is 640 KB, and the string with its copies was the build's last peak."""
     digest = hashlib.sha256()
-    tmp = dest.with_name(dest.name + ".partial")
-    with open(tmp, "w", encoding="utf-8") as out:
+    with replacing(dest, "w", encoding="utf-8") as out:
         out.write("/* graphic-novel offline reading, made by the build; do not edit. */\n"
                   "const PLAN = ")
         chunks = json.JSONEncoder(sort_keys=True, separators=(",", ":")).iterencode(the_plan)
@@ -154,7 +155,6 @@ def write_service_worker(the_plan: dict, dest: Path) -> None:
             digest.update(piece.encode())
             out.write(piece)
         out.write(f';\nconst BUILD = "{digest.hexdigest()[:16]}";\n' + WORKER)
-    os.replace(tmp, dest)
 
 
 WORKER = r"""

@@ -10,7 +10,6 @@ import functools
 import html
 import json
 import math
-import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ import nh3
 from markupsafe import Markup
 
 from . import markup, slots
+from .atomic import replacing
 from .errors import StoryError
 from .images import ImageSet, site_path
 from .model import Chapter, Panel, Story
@@ -769,10 +769,8 @@ def chapter_body_html(page_html: str) -> str | None:
 def write_one_page(story: Story, shell: str, dest: str, rendered: Bodies) -> None:
     """Write the one-page edition chapter by chapter, never as one string
     (which, with its encoded copy, would be the build's peak memory)."""
-    tmp = dest + ".partial"
-    with open(tmp, "w", encoding="utf-8", errors="xmlcharrefreplace") as fh:
+    with replacing(dest, "w", encoding="utf-8", errors="xmlcharrefreplace") as fh:
         fh.writelines(one_page_parts(story, shell, rendered))
-    os.replace(tmp, dest)
 
 
 def cover_page(ctx: Context) -> str:

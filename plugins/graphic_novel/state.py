@@ -106,8 +106,7 @@ class BuildState:
         if self.story is None:
             return
         self.makers = {}
-        chapters = [dataclasses.replace(c, body="") for c in self.story.chapters]
-        self.story = dataclasses.replace(self.story, chapters=chapters)
+        self.story = self.story.without_texts()
         if self.ctx is not None:
             self.ctx = dataclasses.replace(self.ctx, story=self.story, memo=None)
 

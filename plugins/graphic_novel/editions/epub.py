@@ -183,7 +183,6 @@ def make(epub_plan: EpubPlan, images: dict[str, ImageSet], cache_dir: Path) -> P
         raise StoryError(None, f"the EPUB could not be made ({exc}); set 'epub: false' to "
                                "build without it.") from None
     os.replace(tmp, epub_plan.cached)
-    epub_plan.story = None
     return epub_plan.cached
 
 

@@ -22,8 +22,7 @@ class HeldStory:
         self._texts = Spool()
         for number, chapter in enumerate(story.chapters):
             self._texts.put(str(number), chapter.body)
-        self._shell = dataclasses.replace(
-            story, chapters=[dataclasses.replace(c, body="") for c in story.chapters])
+        self._shell = story.without_texts()
 
     def whole(self) -> Story:
         """The story as it was given, every chapter with its text."""

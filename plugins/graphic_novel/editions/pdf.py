@@ -257,7 +257,6 @@ def make(pdf_plan: PdfPlan, images: dict[str, ImageSet], cache_dir: Path) -> Pat
         raise StoryError(None, f"WeasyPrint could not print the PDF ({type(exc).__name__}: "
                                f"{what}); set 'pdf: false' to build without it.") from None
     os.replace(tmp, pdf_plan.cached)
-    pdf_plan.story = None
     return pdf_plan.cached
 
 

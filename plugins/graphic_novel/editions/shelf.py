@@ -7,11 +7,11 @@ is made differs (epub.make, pdf.make).
 from __future__ import annotations
 
 import html
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..atomic import replacing
 from ..images import ImageSet
 from ..model import Story
 from . import epub, pdf
@@ -76,6 +76,7 @@ def close(plans: list[Plan]) -> None:
             made.close()
         if made.story is not None:
             made.story.close()
+            made.story = None
 
 
 def publish(plans: list[Plan], images: dict[str, ImageSet], cache_dir: Path,
@@ -97,6 +98,7 @@ def publish(plans: list[Plan], images: dict[str, ImageSet], cache_dir: Path,
             f"made this build in {time.perf_counter() - started:.2f} s"
         lines.append(f"{format_of(made.file_name).name} edition: {made.file_name}, "
                      f"{human_size(size)} ({how})")
+    close(plans)  # the texts held for them (one file, when the EPUB and PDF share it)
     cover = Path(site_dir) / cover_file
     if sizes and cover.is_file():
         fill_sizes(cover, sizes)
@@ -137,15 +139,13 @@ def fill_sizes(page: Path, sizes: dict[str, int]) -> None:
                 cuts.append((at, at + len(slot), f"({human_size(size)})".encode()))
         if not cuts:
             return
-        tmp = page.with_name(page.name + ".partial")
-        with open(tmp, "wb") as out, memoryview(view) as whole:
+        with replacing(page, "wb") as out, memoryview(view) as whole:
             done = 0
             for start, end, text in sorted(cuts):
                 out.write(whole[done:start])
                 out.write(text)
                 done = end
             out.write(whole[done:])
-    os.replace(tmp, page)
 
 
 def human_size(size: int) -> str:
