@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from browser import SiteServer
+from browser import SiteServer, started_on_load
 from sites import Site, new_project
 
 PHONE = {"width": 390, "height": 844}
@@ -35,11 +35,16 @@ def _open(browser, view: str, scheme: str, **options):
 
 
 @contextmanager
-def _page(browser, view: str, scheme: str, **options):
-    """A fresh page at a phone's or a desktop's size, in one colour scheme."""
+def _page(browser, view: str, scheme: str, *, scripts_started: bool = True, **options):
+    """A fresh page at a phone's or a desktop's size, in one colour scheme; with
+    ``scripts_started``, ``goto`` returns once the page's scripts have run (a panel opens the
+    lightbox only then: before, its link opens the picture)."""
     context = _open(browser, view, scheme, **options)
     try:
-        yield context.new_page()
+        page = context.new_page()
+        if scripts_started:
+            started_on_load(page)
+        yield page
     finally:
         context.close()
 
@@ -233,6 +238,7 @@ def test_copy_button_copies_what_graphic_novel_prompts_gives(browser, site):
     context = browser.new_context(viewport=DESKTOP,
                                   permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
+    started_on_load(page)
     try:
         expected = site.prompts()
         page.goto(site.url + site.row_chapter())
@@ -408,7 +414,9 @@ def test_no_page_asks_any_host_but_the_site(browser, site):
     """Every page type of the shipped configs, opened and used: each request
     goes to the site itself (no web fonts, scripts or images from elsewhere), the
     service worker's own fetches included (the context sees those, a page does not)."""
-    with _page(browser, "phone", "dark") as page:
+    # Not started_on_load: the test server answers no-such-page/ with its own error page,
+    # which has no scripts to wait for.
+    with _page(browser, "phone", "dark", scripts_started=False) as page:
         hosts: set[str] = set()
         page.context.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/]+)/.*$", r"\1",
                                                                request.url)))
@@ -416,6 +424,7 @@ def test_no_page_asks_any_host_but_the_site(browser, site):
             page.goto(site.url + path)
             page.wait_for_load_state("networkidle")
         page.goto(site.url + site.row_chapter())
+        page.wait_for_load_state("networkidle")  # the reader's script has run
         page.locator(".gn-pager--top a.gn-contents-link").click()
         expect(page.locator("dialog.gn-contents")).to_be_visible()
         page.keyboard.press("Escape")
