@@ -415,12 +415,13 @@ def test_no_page_asks_any_host_but_the_site(browser, site):
     goes to the site itself (no web fonts, scripts or images from elsewhere), the
     service worker's own fetches included (the context sees those, a page does not)."""
     # Not started_on_load: the test server answers no-such-page/ with its own error page,
-    # which has no scripts to wait for.
+    # which has no scripts to wait for (404.html is the site's own).
     with _page(browser, "phone", "dark", scripts_started=False) as page:
         hosts: set[str] = set()
         page.context.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/]+)/.*$", r"\1",
                                                                request.url)))
-        for path in ["", site.row_chapter(), "references/", "chapters/all/", "no-such-page/"]:
+        for path in ["", site.row_chapter(), "references/", "chapters/all/", "404.html",
+                     "no-such-page/"]:
             page.goto(site.url + path)
             page.wait_for_load_state("networkidle")
         page.goto(site.url + site.row_chapter())
