@@ -26,6 +26,7 @@ from . import (
     offline,
     pages,
     prompt_text,
+    resolved_stylesheets,
     site_assets,
     slots,
     social,
@@ -52,6 +53,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
     def __init__(self) -> None:
         self.serving = False  # for the whole `mkdocs serve` session (on_startup)
         self.theme_colour = offline.DEFAULT_THEME_COLOUR  # Material's primary (on_config)
+        self.instant_navigation = False  # Material's feature is on (on_config)
         self._nav_generated = True  # mkdocs.yml names no nav: the plugin's, every build
         self.state: SiteBuild | None = None  # this build's; None between builds
 
@@ -72,6 +74,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         for line in settings.add_what_pages_need(config):
             log.info(line)
         self.theme_colour = settings.material_primary_colour(config)
+        self.instant_navigation = "navigation.instant" in (config.theme.get("features") or [])
         # Whether the nav is the plugin's to make (mkdocs.yml names none). Read here, once
         # per configuration: MkDocs may hand a reloaded configuration to this same object.
         self._nav_generated = config.nav is None
@@ -443,7 +446,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                                             config.site_name))
         output = social.a11y_fixes(output.replace("</head>", "\n".join(tags) + "\n</head>", 1))
         output = lightbox.load_on_first_use(output)  # every page: docs pages have captions too
-        output = deferred_scripts.defer_theme_scripts(output)
+        output = self._theme_start_up(output)
         if not self.ours(page):
             return output
         page.meta = {}
@@ -495,7 +498,15 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if ctx is not None and not site.several:
             output_content = output_content.replace(
                 "</head>", social.head_tags(ctx, None, config.site_name) + "\n</head>", 1)
-        return deferred_scripts.defer_theme_scripts(social.a11y_fixes(output_content))
+        return self._theme_start_up(social.a11y_fixes(output_content))
+
+    def _theme_start_up(self, html: str) -> str:
+        """Material's scripts after the first frame; under instant navigation, the
+        stylesheets' addresses resolved before it (resolved_stylesheets.py)."""
+        html = deferred_scripts.defer_theme_scripts(html)
+        if self.instant_navigation:
+            html = resolved_stylesheets.resolve_stylesheets_first(html)
+        return html
 
     def on_serve(self, server, *, config, builder):
         if self.config.enabled:
