@@ -91,3 +91,35 @@ def test_in_a_browser_the_scripts_run_in_order_after_the_first_paint_and_see_the
                                                 "ready:DOMContentLoaded:true", "click"]
     finally:
         page_.close()
+
+
+def test_the_palette_mark_is_set_before_the_scripts_only_where_materials_palette_is(browser):
+    """The loader marks the body as Material's palette component does at start (so that its
+    own marking restyles nothing); a page without that component is not marked, as
+    nothing would take the mark off again."""
+    seen = _data_script('window.marked = document.body.hasAttribute("data-md-color-switching");')
+    for palette, expected in (('<form data-md-component="palette"></form>', True), ("", False)):
+        html = defer_theme_scripts(page(palette, BUNDLE))
+        html = html.replace(json.dumps(["../assets/javascripts/bundle.a5f9d56c.min.js"]),
+                            json.dumps([seen]))
+        page_ = browser.new_page()
+        try:
+            page_.set_content(html)
+            page_.wait_for_function("window.marked !== undefined")
+            assert page_.evaluate("window.marked") is expected, palette
+        finally:
+            page_.close()
+
+
+def test_material_takes_the_palette_mark_off_once_started(browser, default_story_site):
+    from browser import started_on_load
+
+    page_ = browser.new_page()
+    try:
+        started_on_load(page_)
+        page_.goto(default_story_site.url + default_story_site.chapters[0]["url"])
+        page_.wait_for_function(
+            '() => !document.body.hasAttribute("data-md-color-switching")', timeout=5000)
+        assert page_.locator("[data-md-component=palette]").count() == 1
+    finally:
+        page_.close()
