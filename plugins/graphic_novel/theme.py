@@ -61,6 +61,8 @@ RELIANCES: tuple[Reliance, ...] = (
       for old, _ in A11Y_FIXES),
     Reliance("templates/base.html", "<script src=\"{{ 'assets/javascripts/bundle.",
              "deferred_scripts: Material's bundle, a plain script tag, gets defer"),
+    Reliance("templates/partials/palette.html", 'data-md-component="palette"',
+             "deferred_scripts: the loader sets the palette component's mark where it is"),
 )
 
 
