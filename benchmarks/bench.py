@@ -638,7 +638,7 @@ def report(data: dict) -> str:
         f"Several stories: {shelf['stories']} stories x {shelf['chapters']} chapters, warm "
         f"{_spread(shelf['shelf'])} s, against 1 story of "
         f"{shelf['stories'] * shelf['chapters']} chapters, warm {_spread(shelf['single'])} s: "
-        f"{_spread(shelf['pairs']) if 'pairs' in shelf else round(shelf['ratio'], 2)}x "
+        f"{_spread(shelf['pairs'])}x "
         f"(median of {shelf['repeats']} pairs)", ""]
     return "\n".join([head, "", main, "", note, "", second, "",
                       *(edition_costs(sizes, kind) for kind in EDITIONS), "", *shelf_line,

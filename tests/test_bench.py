@@ -74,6 +74,11 @@ def test_bench_quick_run_writes_a_complete_report(tmp_path):
                                                         / size["plain"]["seconds"]["runs"][0],
                                                         abs=1e-3)]
     assert size["ratios"]["warm_plain"] == size["warm_pairs"]["median"]
+    # So is the shelf's: each pair's shelf build over its single-story build.
+    shelf = data["shelf"]
+    assert shelf["pairs"]["runs"] == [pytest.approx(shelf["shelf"]["runs"][0]
+                                                    / shelf["single"]["runs"][0], abs=1e-3)]
+    assert shelf["ratio"] == shelf["pairs"]["median"]
     draw = size["placeholder"]["draw_ms"]
     assert draw["n"] == 4 and _positive(draw["median"]) and _positive(draw["max"])
     full = size["placeholder"]["full_bytes"]

@@ -108,6 +108,44 @@ def test_swipe_turns_page_but_vertical_strokes_do_not(browser, site):
         context.close()
 
 
+def test_instant_navigation_keeps_one_set_of_stylesheets_and_one_resolving_script(
+        browser, tmp_path):
+    """Material's instant navigation compares the next page's <head> with this one tag by tag:
+    the stylesheet links resolved before the first frame (resolved_stylesheets.py) and the
+    script doing it are the same tags on every page, so they stay, once, and apply.
+
+    The site is built for the address it is served at: Material's instant navigation takes
+    over only links its sitemap lists, and it reads the sitemap at ``site_url`` (elsewhere
+    the fixture's example.org, which a test cannot reach, and then every link loads whole)."""
+    project = make_project(tmp_path)
+    server = SiteServer(project.site)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        result = project.build(site_url=server.url)
+        assert result.ok, result.error + result.log
+        page = context.new_page()
+        started_on_load(page)
+        head = ("() => [document.head.querySelectorAll('link[rel=stylesheet]').length,"
+                " [...document.head.querySelectorAll('script')].filter("
+                "  s => s.textContent.includes('link[rel=stylesheet]')).length]")
+        page.goto(server.url + "chapters/01-storm/")
+        page.wait_for_load_state("networkidle")  # the sitemap, which instant navigation needs
+        before = page.evaluate(head)
+        assert before[0] >= 3 and before[1] == 1
+        page.evaluate("() => { window.samePage = true }")  # gone after a whole load
+        for path in ("chapters/02-lens/", "chapters/03-epilogue/"):
+            page.locator(".gn-pager--bottom a[rel=next]").click()
+            _settled(page, server.url, path)
+        assert page.evaluate("() => window.samePage === true")  # it was instant navigation
+        assert page.evaluate(head) == before
+        sheets = page.evaluate("() => [...document.styleSheets].filter(s => s.href)"
+                               ".map(s => s.cssRules.length > 0)")
+        assert len(sheets) == before[0] and all(sheets)
+    finally:
+        context.close()
+        server.close()
+
+
 def test_lightbox_opens_closes_and_survives_instant_navigation(page, site):
     page.goto(site + "chapters/01-storm/")
     page.locator("figure.gn-panel a.gn-panel-link").first.click()

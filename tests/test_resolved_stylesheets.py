@@ -75,3 +75,4 @@ def test_materials_start_up_reloads_no_stylesheet_and_the_first_frame_has_them_a
         assert first and all(first), first
     finally:
         context.close()
+

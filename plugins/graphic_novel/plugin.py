@@ -422,8 +422,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if back not in site.glightbox_tags:
             site.glightbox_tags[back] = lightbox.glightbox_additions(glightbox, page, config)
         made = site.glightbox_tags[back]
-        with_tags = made and lightbox.add_at_the_ends(output, *made)
-        if with_tags is None:
+        with_tags = None if made is None else lightbox.add_at_the_ends(output, *made)
+        if with_tags is None:  # left to mkdocs-glightbox itself
             return output
         page.meta["glightbox"] = False
         return with_tags

@@ -35,7 +35,7 @@ def resolve_stylesheets_first(html: str) -> str:
     """The page with :data:`RESOLVE` after the last stylesheet link of its ``<head>``;
     unchanged when its head links none, or already has it."""
     head_end = html.find("</head>")
-    if head_end < 0 or RESOLVE in html[:head_end]:
+    if head_end < 0 or html.find(RESOLVE, 0, head_end) >= 0:
         return html
     links = [found.end() for found in _STYLESHEET.finditer(html, 0, head_end)]
     if not links:
