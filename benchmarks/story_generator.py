@@ -188,8 +188,13 @@ def _chapter_text(rng: random.Random, ref_ids: list[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
-def make_story(chapters: int) -> StorySpec:
-    """A deterministic story; the first N chapters are the same at every size."""
+def make_story(chapters: int, parts: int = 1) -> StorySpec:
+    """A deterministic story; the first N chapters are the same at every size.
+
+    With ``parts``, the story carries what ``parts`` stories of chapters/parts chapters
+    would together: 15 references for each part (copies of the first 15 under ids of
+    their own), each part's chapters citing its own. The bench's shelf compares ten
+    stories with one such story, so both carry the same content."""
     rng = random.Random("graphic-novel-bench")
     references = []
     for n in range(1, 16):
@@ -203,7 +208,11 @@ def make_story(chapters: int) -> StorySpec:
         if n % 3:
             ref["note"] = _sentence(rng)
         references.append(ref)
-    ref_ids = [r["id"] for r in references]
+    blocks = [[r["id"] for r in references]]
+    for part in range(2, parts + 1):
+        copies = [dict(r, id=f"{r['id']}-{part}") for r in references[:15]]
+        references += copies
+        blocks.append([r["id"] for r in copies])
     spec = StorySpec(
         title="The Benchmark Lighthouse",
         subtitle="A synthetic story for measuring builds",
@@ -227,7 +236,7 @@ def make_story(chapters: int) -> StorySpec:
             panel_title=f"{crng.choice(NAMES)} and the {adj} {thing}",
             alt=f"{_fill(crng, crng.choice(PROMPT_BITS)).capitalize()}.",
             prompt=_prompt(crng),
-            body=_chapter_text(crng, ref_ids)))
+            body=_chapter_text(crng, blocks[(i - 1) * parts // chapters])))
     return spec
 
 

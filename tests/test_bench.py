@@ -134,3 +134,26 @@ def test_lighthouse_cpu_slowdown_follows_the_hosts_benchmark_index():
     assert slowdown(1533) == pytest.approx(4, abs=0.01)
     assert slowdown(1047) == pytest.approx(2.49, abs=0.01)
     assert slowdown(2000) > 6 - 0.01 and slowdown(50) == 1
+
+
+def test_story_in_parts_carries_the_references_of_as_many_stories():
+    """The shelf's single story (make_story(n, parts=k)) carries what k stories of
+    n/k chapters carry together: 15 references a part, each part's chapters citing
+    only their own; without parts the story is as before."""
+    import re
+
+    import story_generator
+
+    one, whole = story_generator.make_story(4), story_generator.make_story(8, parts=2)
+    assert story_generator.make_story(4, parts=1) == one
+    assert len(one.references) == 15 and len(whole.references) == 30
+    ids = [r["id"] for r in whole.references]
+    assert len(set(ids)) == 30
+    first, second = set(ids[:15]), set(ids[15:])
+    cited = [set(re.findall(r"@([\w-]+)", c.body)) for c in whole.chapters]
+    assert all(c and c <= first for c in cited[:4])
+    assert all(c and c <= second for c in cited[4:])
+    # The same text as two stories of 4 chapters: only the ids differ.
+    assert [dict(r, id=None) for r in whole.references[15:]] == \
+        [dict(r, id=None) for r in one.references]
+    assert [c.title for c in whole.chapters[:4]] == [c.title for c in one.chapters]

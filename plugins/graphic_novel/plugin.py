@@ -227,12 +227,14 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             self._add(files, File.generated(config, book.site_uri(uri), content="",
                                             inclusion=inclusion))
             site.pages[book.site_uri(uri)] = (book, uri)
-        # The feed and the contents list are files MkDocs copies, written in
-        # on_env to this build's own folder: held as strings they would stay
-        # in memory to the end of the build (2.3 MB at 1,000 chapters).
+        # The feed and the contents list are written in on_env straight into the
+        # site, where MkDocs finds them in place and copies nothing (File.copy_file
+        # lets a plugin write into site_dir). Held as strings they would stay in
+        # memory to the end of the build (2.3 MB at 1,000 chapters); written to a
+        # folder of their own, each cost a write, a copy and a removal.
         for uri in (pages.FEED_PATH, pages.CONTENTS_PATH):
-            path = book.made_file(uri)
-            self._add(files, File.generated(config, book.site_uri(uri), abs_src_path=str(path)))
+            self._add(files, File.generated(config, book.site_uri(uri),
+                                            abs_src_path=_in_site(config, book.site_uri(uri))))
 
     def _check_prefix(self, book: BuildState, docs: list[File]) -> None:
         """A story under a prefix owns that folder of the site."""
@@ -376,9 +378,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
                     continue
                 book.release_page_inputs()
                 assert book.ctx is not None
-                book.made_file(pages.FEED_PATH).write_text(social.atom_feed(book.ctx), "utf-8")
-                book.made_file(pages.CONTENTS_PATH).write_text(pages.contents_json(book.ctx),
-                                                               "utf-8")
+                _write_in_site(config, book.site_uri(pages.FEED_PATH), social.atom_feed(book.ctx))
+                _write_in_site(config, book.site_uri(pages.CONTENTS_PATH),
+                               pages.contents_json(book.ctx))
             self._keep_prompt_memo(self.state)
         return env
 
@@ -663,3 +665,15 @@ def _copy_app_icons(state: BuildState, site: Path) -> list[tuple[str, int]]:
         shutil.copyfile(made, site / rel)
         out.append((rel, size))
     return out
+
+
+def _in_site(config, uri: str) -> str:
+    """Where the site file ``uri`` goes (a file that is not a page keeps its path)."""
+    return str(Path(config.site_dir, uri))
+
+
+def _write_in_site(config, uri: str, text: str) -> None:
+    """The site file ``uri`` written in place, before MkDocs copies the site's files."""
+    path = Path(_in_site(config, uri))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")

@@ -8,8 +8,6 @@ nothing one build learned leaks into the next. Plain data: no MkDocs here.
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,26 +60,10 @@ class BuildState:
         return self.story
     # This build's editions (the EPUB, the PDF), as far as it makes them (editions/shelf.py).
     editions: list[Plan] = field(default_factory=list)
-    # Files this build makes for MkDocs to copy (the feed, the contents list);
-    # a folder of its own, removed when the build ends.
-    made_dir: Path | None = None
 
     def site_uri(self, uri: str) -> str:
         """The MkDocs src_uri (or site path) of the story's page or file ``uri``."""
         return self.prefix + uri
-
-    def made_file(self, uri: str) -> Path:
-        """Where the made file for site path ``uri`` is written."""
-        if self.made_dir is None:
-            self.made_dir = Path(tempfile.mkdtemp(prefix="graphic-novel-build-"))
-        path = self.made_dir / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def remove_made_files(self) -> None:
-        if self.made_dir is not None:
-            shutil.rmtree(self.made_dir, ignore_errors=True)
-            self.made_dir = None
 
     def stop_workers(self) -> None:
         """Close the drawing processes (after every build, serve included:
@@ -154,7 +136,6 @@ class SiteBuild:
         if self.converted is not None:
             self.converted.close()
         for book in self.books:
-            book.remove_made_files()
             book.rendered.close()  # a build that stopped before the one-page edition
 
 

@@ -11,6 +11,7 @@ cannot be loaded the build says so in one line and goes on without it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -81,6 +82,7 @@ class PdfPlan:
             self.printer = None
 
 
+@functools.cache  # reading a distribution's metadata costs about 1 ms
 def _engine_version() -> str:
     try:
         return metadata.version("weasyprint")
