@@ -82,6 +82,8 @@ def test_without_site_url_no_relative_share_picture_and_one_line_says_so(project
     assert result.ok, result.error + result.log
     said = [line for line in result.log.splitlines() if "site_url in" in line]
     assert len(said) == 1 and "share previews" in said[0] and "site_url: https://" in said[0]
+    # The fixture turns on navigation.instant, which an empty sitemap leaves idle.
+    assert "instant navigation (navigation.instant) does nothing" in said[0]
     for page in ("index.html", "chapters/02-lens/index.html"):
         head = result.html(page).head
         assert not head.select('meta[property="og:image"], meta[name="twitter:image"], '
@@ -145,3 +147,12 @@ def test_feed_and_share_previews_name_the_label_once(project):
     for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
         assert head.select_one(selector)["content"] == \
             "Epilogue: The Light Today \u00b7 The Little Lighthouse", selector
+
+
+def test_without_site_url_or_instant_navigation_the_line_leaves_navigation_out(project):
+    project.edit("mkdocs.yml", "site_url: https://example.org/mini/\n", "")
+    project.edit("mkdocs.yml", "    - navigation.instant\n", "")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    said = [line for line in result.log.splitlines() if "site_url in" in line]
+    assert len(said) == 1 and "instant navigation" not in said[0]

@@ -87,7 +87,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         if not self.config.enabled:
             return
         if not config.site_url and not self.serving:  # serve sets its own address
-            log.info(social.NO_SITE_URL)
+            log.info(social.no_site_url(self.instant_navigation))
         try:
             specs = settings.site_stories(config, self.config)
         except ValueError as exc:

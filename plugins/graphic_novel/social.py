@@ -3,7 +3,7 @@
 Pure functions over the Story and its images; URLs are absolute when the
 site's ``site_url`` is known, relative otherwise. Share previews need absolute
 addresses: without ``site_url`` they carry no picture and no page address
-(:data:`NO_SITE_URL` is what the build log says then).
+(:func:`no_site_url` is what the build log says then).
 """
 
 from __future__ import annotations
@@ -21,6 +21,16 @@ ATOM = "http://www.w3.org/2005/Atom"
 NO_SITE_URL = ("no site_url in mkdocs.yml: share previews carry no picture or page address, "
                "the feed's links are relative and sitemap.xml lists no pages. Set it to the "
                "address the site is published at, e.g. 'site_url: https://example.org/story/'.")
+# Material's instant navigation takes over only the links sitemap.xml lists (its
+# integrations/sitemap and instant/index.ts, Material 9.8): with no pages there, none.
+NO_INSTANT_NAVIGATION = (" Until then Material's instant navigation (navigation.instant) "
+                         "does nothing: it follows only the pages sitemap.xml lists, so "
+                         "every link loads its page in full.")
+
+
+def no_site_url(instant_navigation: bool) -> str:
+    """The build log's line for a site without site_url."""
+    return NO_SITE_URL + (NO_INSTANT_NAVIGATION if instant_navigation else "")
 
 
 def absolute(ctx: Context, from_uri: str, path: str) -> str:
