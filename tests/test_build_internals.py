@@ -293,3 +293,24 @@ def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project,
     with pytest.raises(Abort):  # the YAML message is logged; MkDocs aborts
         build(config)
     assert config.plugins["graphic-novel"].state is None
+
+
+def test_citing_chapters_gives_each_chapters_first_citation_in_one_pass():
+    """The references page's back-links: for each cited reference, every chapter
+    citing it in reading order, with the chapter's first citation of it."""
+    from types import SimpleNamespace
+
+    from graphic_novel.model import Chapter, Citation, Story
+
+    def chapter(slug, *cites):
+        return Chapter(slug=slug, title=slug, summary="", kind="chapter", draft=False, body="",
+                       body_line=1, source=Path(f"{slug}.md"),
+                       citations=[Citation(ref, line, f"cite-{ref}-{n}")
+                                  for n, (ref, line) in enumerate(cites, start=1)])
+
+    one = chapter("one", ("a", 3), ("b", 4), ("a", 9))
+    two = chapter("two", ("b", 2))
+    three = chapter("three")
+    cited = Story.citing_chapters(SimpleNamespace(chapters=[one, two, three]))
+    assert {ref: [(c.slug, cite.line) for c, cite in found] for ref, found in cited.items()} \
+        == {"a": [("one", 3)], "b": [("one", 4), ("two", 2)]}

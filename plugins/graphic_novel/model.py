@@ -110,12 +110,14 @@ class Story:
         """A copy whose chapters hold no text (every other part is shared)."""
         return replace(self, chapters=[replace(c, body="") for c in self.chapters])
 
-    def citing_chapters(self, ref_id: str) -> list[tuple[Chapter, Citation]]:
-        """Each chapter citing ``ref_id``, with its first citation of it."""
-        out = []
+    def citing_chapters(self) -> dict[str, list[tuple[Chapter, Citation]]]:
+        """For each cited reference's id, each chapter citing it, in order, with its
+        first citation of it: one pass over the citations, not one per reference."""
+        out: dict[str, list[tuple[Chapter, Citation]]] = {}
         for chapter in self.chapters:
+            seen: set[str] = set()
             for cite in chapter.citations:
-                if cite.ref_id == ref_id:
-                    out.append((chapter, cite))
-                    break
+                if cite.ref_id not in seen:
+                    seen.add(cite.ref_id)
+                    out.setdefault(cite.ref_id, []).append((chapter, cite))
         return out

@@ -861,6 +861,7 @@ def references_page(ctx: Context) -> str:
         parts.append("<p>This story lists no references yet.</p>")
         return "\n".join(parts) + "\n"
     items = ['<ol class="gn-references">']
+    citing = story.citing_chapters()
     for ref in story.references.values():
         title = esc(ref.title)
         if ref.url:
@@ -876,7 +877,7 @@ def references_page(ctx: Context) -> str:
             note = note[3:-4] if note.startswith("<p>") and note.count("<p>") == 1 else note
             bits.append(f'<span class="gn-ref-note">{note}</span>')
         backs = [f'<a href="{ctx.link(uri, ch.src_uri)}#{esc(cite.anchor)}">{esc(ch.label)}</a>'
-                 for ch, cite in story.citing_chapters(ref.id)]
+                 for ch, cite in citing.get(ref.id, [])]
         if backs:
             bits.append(f'<span class="gn-ref-back">Cited in {", ".join(backs)}</span>')
         items.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{" ".join(bits)}</li>')

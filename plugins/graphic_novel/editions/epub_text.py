@@ -252,6 +252,7 @@ def references_body(story: Story) -> str:
         parts.append("<p>This story lists no references.</p></section>")
         return "\n".join(parts)
     parts.append('<ol class="references">')
+    citing = story.citing_chapters()
     for ref in story.references.values():
         title = esc(ref.title)
         if ref.url and ref.url.lower().startswith(("http://", "https://")):
@@ -263,7 +264,7 @@ def references_body(story: Story) -> str:
         if ref.note:
             bits.append(esc(ref.note))
         backs = [f'<a href="{chapter_file(ch)}#cite-{esc(ref.id)}-1">{esc(ch.label)}</a>'
-                 for ch, _ in story.citing_chapters(ref.id)]
+                 for ch, _ in citing.get(ref.id, [])]
         if backs:
             bits.append("Cited in " + ", ".join(backs))
         parts.append(f'<li id="ref-{esc(ref.id)}" value="{ref.number}">{_sentences(bits)}</li>')
