@@ -156,3 +156,27 @@ def test_without_site_url_or_instant_navigation_the_line_leaves_navigation_out(p
     assert result.ok, result.error + result.log
     said = [line for line in result.log.splitlines() if "site_url in" in line]
     assert len(said) == 1 and "instant navigation" not in said[0]
+
+
+def test_share_pictures_are_placed_for_the_panels_that_are_shared_only(default_story_site):
+    """Each chapter's first panel and the cover get their share-preview JPEG in the
+    site; the other panels' would be files no page or feed names (3.3 MB of the
+    default story's 20.8 MB)."""
+    site = default_story_site.project.site
+    social = {p.name.split("-social-")[0] for p in (site / "assets/panels").glob("*-social-*.jpg")}
+    all_panels = {p.name.split("-full-")[0] for p in (site / "assets/panels").glob("*-full-*")}
+    feed = feedparser.parse((site / "feed.xml").read_text("utf-8"))
+    shared = {link["href"].split("/")[-1].split("-social-")[0]
+              for entry in feed.entries for link in entry.links if link.get("rel") == "enclosure"}
+    firsts = set()
+    for chapter in default_story_site.chapters:
+        page = (site / chapter["url"] / "index.html").read_text("utf-8")
+        first = re.search(r'<figure class="gn-panel[^"]*"[^>]* data-panel="([^"]+)"', page)
+        firsts |= {first.group(1)} if first else set()
+    assert shared == firsts and len(firsts) >= 13  # each chapter's first panel, in the feed
+    assert social == firsts | {"cover"}
+    assert len(all_panels) > len(social)  # the story has panels beyond the first
+    for entry in feed.entries:  # every enclosure is there
+        for link in entry.links:
+            if link.get("rel") == "enclosure":
+                assert (site / "assets/panels" / link["href"].split("/")[-1]).is_file()

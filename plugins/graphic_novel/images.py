@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -574,17 +574,22 @@ class Renderer:
             self._pool = None
 
 
-def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: str | Path) -> int:
-    """Put every rendition into the built site. Returns the bytes placed.
+def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: str | Path,
+                   shared: Collection[str] | None = None) -> int:
+    """Put the renditions into the built site. Returns the bytes placed.
 
-    Cache entries never change once written (their name is their content's
-    hash), so a hard link serves as well as a copy at a fraction of the cost;
-    across file systems, or where links are refused, the file is copied.
+    The share-preview JPEG goes only for the panels in ``shared`` (every panel
+    when None): the others' would be files no page or feed names. Cache entries
+    never change once written (their name is their content's hash), so a hard
+    link serves as well as a copy at a fraction of the cost; across file
+    systems, or where links are refused, the file is copied.
     """
     total = 0
     made: set[Path] = set()
     for images in sets.values():
         for r in images.renditions:
+            if r.name == "social" and shared is not None and images.panel_id not in shared:
+                continue
             src = file_of(cache_dir, images, r)
             dest = Path(site_dir) / site_path(images, r)
             if dest.parent not in made:

@@ -561,7 +561,7 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         finally:
             book.pending = {}
         where = Path(config.site_dir) / book.prefix
-        img.copy_into_site(book.cache_dir, book.images, where)
+        img.copy_into_site(book.cache_dir, book.images, where, social.share_panels(book.loaded))
         cover = pages.page_file(pages.COVER_URI, config.use_directory_urls)
         try:  # the EPUB and the PDF: made unless cached, sizes on the cover
             made = shelf.publish(book.editions, book.images, book.cache_dir, where, cover)

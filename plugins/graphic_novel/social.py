@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from .images import site_path
-from .model import Chapter
+from .model import Chapter, Story
 from .pages import COVER_URI, FEED_PATH, ONE_PAGE_URI, REFERENCES_URI, Context, esc, page_url
 from .rules import chapter_heading
 
@@ -38,6 +38,15 @@ def absolute(ctx: Context, from_uri: str, path: str) -> str:
     if ctx.site_url:
         return ctx.site_url.rstrip("/") + "/" + ctx.prefix + path
     return ctx.link(from_uri, path)
+
+
+def share_panels(story: Story) -> set[str]:
+    """The panels whose share-preview JPEG a page or the feed names: the cover
+    (the cover and references pages) and each chapter's first panel (its page,
+    its feed entry, and the one-page edition's for the first). See _page_facts
+    and atom_feed."""
+    first = {c.panel_ids[0] for c in story.chapters if c.panel_ids}
+    return first | ({story.cover_id} if story.cover_id else set())
 
 
 def _page_facts(ctx: Context, src_uri: str) -> tuple[str, str, str | None, str] | None:
