@@ -134,3 +134,40 @@ def test_a_first_visit_is_drawn_in_the_systems_palette_before_materials_bundle_r
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     finally:
         context.close()
+
+
+def test_every_page_with_a_title_preloads_the_titles_face(default_site):
+    """The display face is asked for with the stylesheets, not once they are applied:
+    the same file the stylesheet's first @font-face names, on every page with an h1."""
+    from graphic_novel import site_assets
+
+    _, site = default_site
+    css = next((site / site_assets.FOLDER).glob("graphic-novel.*.min.css")).read_text("utf-8")
+    first_face = re.search(r'@font-face\{[^}]*src:url\("([^"]+)"\)', css).group(1)
+    assert f"{site_assets.FOLDER}/{first_face}" == site_assets.DISPLAY_FONT
+    for page in ("index.html", "chapters/05-small-beats-big/index.html",
+                 "chapters/all/index.html", "references/index.html"):
+        head = (site / page).read_text("utf-8").split("</head>", 1)[0]
+        links = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" '
+                           r'crossorigin>', head)
+        assert len(links) == 1, page
+        assert ((site / page).parent / links[0]).resolve() == (site / site_assets.DISPLAY_FONT)
+
+
+def test_the_preloaded_face_is_fetched_once_and_used(browser, default_site):
+    """The preload and the stylesheet's request are one fetch (the preload's crossorigin
+    matches a font's), and Chromium does not warn of a preload left unused."""
+    url, _ = default_site
+    page = browser.new_page()
+    try:
+        fonts, warnings = [], []
+        page.on("request", lambda r: fonts.append(r.url) if r.url.endswith(".woff2") else None)
+        page.on("console", lambda m: warnings.append(m.text) if "preload" in m.text else None)
+        page.goto(url + "chapters/05-small-beats-big/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.fonts.check('400 40px \"GN Display\"')")
+        page.wait_for_timeout(3500)  # Chromium's unused-preload warning comes after 3 s
+        assert [f.rsplit("/", 1)[-1] for f in fonts] == ["bangers-latin-400-normal.woff2"]
+        assert warnings == []
+    finally:
+        page.close()

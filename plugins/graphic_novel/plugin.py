@@ -440,7 +440,9 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         ctx = found[0].ctx if found else None
         if ctx is not None:
             output = ctx.blocks.fill_late(output)  # other plugins are done with the page
-        tags = [self._offline_tags(src_uri, config), slots.preload_first_panel(output)]
+        font = pages.relative(src_uri, site_assets.DISPLAY_FONT, config.use_directory_urls)
+        tags = [self._offline_tags(src_uri, config), slots.preload_first_panel(output),
+                site_assets.preload_display_font(output, font)]
         if ctx is not None or not site.several:  # the story's feed and share preview
             story_ctx = ctx or site.built[0].ctx
             assert story_ctx is not None

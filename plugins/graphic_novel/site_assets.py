@@ -19,6 +19,8 @@ import rjsmin
 ASSETS = Path(__file__).parent / "assets"
 FOLDER = "assets/graphic-novel"  # the stylesheet names its fonts relative to this folder
 FONTS_URI = f"{FOLDER}/fonts"
+# The titles' face for Latin letters (its first @font-face in graphic-novel.css).
+DISPLAY_FONT = f"{FONTS_URI}/bangers-latin-400-normal.woff2"
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,14 @@ def fonts() -> list[Path]:
     """The display face's files, served from the site (no font host)."""
     return sorted((ASSETS / "fonts").glob("*.woff2"))
 
+
+
+def preload_display_font(html_page: str, href: str) -> str:
+    """A <link rel=preload> for the titles' face on a page with a title (the stylesheet
+    sets every h1 in it). Found only once the stylesheet is applied, the font was
+    fetched a step later than the stylesheets; in Lighthouse's model of a phone that
+    step put 300 ms on the first paint of the runs where it came before the paint.
+    Requested with the stylesheets, it shortens the fallback's time on screen too."""
+    if "<h1" not in html_page:
+        return ""
+    return f'<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin>'
