@@ -180,3 +180,37 @@ def test_share_pictures_are_placed_for_the_panels_that_are_shared_only(default_s
         for link in entry.links:
             if link.get("rel") == "enclosure":
                 assert (site / "assets/panels" / link["href"].split("/")[-1]).is_file()
+
+
+def test_a_docs_pages_head_links_resolve_from_a_folders_readme(project):
+    """A docs page written as README.md is its folder's index page: the manifest and
+    the display face's preload are named from where the page is served, not from
+    its file name (once one folder too deep)."""
+    project.write("docs/guide/README.md", "# Guide\n\nA page of the site's own.\n")
+    project.write("docs/guide/deeper/README.md", "# Deeper\n\nAnother.\n")
+    result = project.build()
+    assert result.ok, result.error + result.log
+    for page in ("guide/index.html", "guide/deeper/index.html"):
+        head = result.html(page).head
+        hrefs = [head.select_one('link[rel="manifest"]')["href"],
+                 head.select_one('link[rel="preload"][as="font"]')["href"]]
+        for href in hrefs:
+            assert not href.startswith("/"), (page, href)
+            target = (result.site / page).parent / href
+            assert target.resolve().is_file(), (page, href)
+            assert target.resolve().is_relative_to(result.site.resolve()), (page, href)
+
+
+def test_every_pages_share_picture_is_in_the_site(built_mini):
+    """Whatever panel a page shares (social._page_facts), its JPEG was placed in the
+    site (images.copy_into_site places the share pictures of social.share_panels only)."""
+    _, result = built_mini
+    pages = sorted(result.site.rglob("*.html"))
+    shared = 0
+    for page in pages:
+        for meta in result.html(str(page.relative_to(result.site))).select(
+                'meta[property="og:image"], meta[name="twitter:image"]'):
+            path = meta["content"].removeprefix("https://example.org/mini/")
+            assert (result.site / path).is_file(), (page, path)
+            shared += 1
+    assert shared >= 2 * 5  # cover, references, one-page and the chapters, both tags each

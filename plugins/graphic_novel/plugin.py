@@ -440,8 +440,8 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
         ctx = found[0].ctx if found else None
         if ctx is not None:
             output = ctx.blocks.fill_late(output)  # other plugins are done with the page
-        font = pages.relative(src_uri, site_assets.DISPLAY_FONT, config.use_directory_urls)
-        tags = [self._offline_tags(src_uri, config), slots.preload_first_panel(output),
+        font = get_relative_url(site_assets.DISPLAY_FONT, page.url)
+        tags = [self._offline_tags(page.url), slots.preload_first_panel(output),
                 site_assets.preload_display_font(output, font)]
         if ctx is not None or not site.several:  # the story's feed and share preview
             story_ctx = ctx or site.built[0].ctx
@@ -481,11 +481,12 @@ class GraphicNovelPlugin(BasePlugin[GraphicNovelConfig]):
             book.one_page = page.file.abs_dest_path
         return output
 
-    def _offline_tags(self, src_uri: str, config) -> str:
+    def _offline_tags(self, page_url: str) -> str:
         """The manifest link, and where the service worker is (graphic-novel.js registers
-        it; with no such tag it unregisters a worker left from a real build)."""
+        it; with no such tag it unregisters a worker left from a real build). Relative
+        to the page's own URL: a docs page's README.md is its folder's index."""
         def link(path: str) -> str:
-            return pages.relative(src_uri, path, config.use_directory_urls)
+            return get_relative_url(path, page_url)
 
         tags = [f'<link rel="manifest" href="{link(offline.MANIFEST_PATH)}">',
                 f'<meta name="theme-color" content="{self.theme_colour}">']

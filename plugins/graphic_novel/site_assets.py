@@ -58,7 +58,6 @@ def fonts() -> list[Path]:
     return sorted((ASSETS / "fonts").glob("*.woff2"))
 
 
-
 def preload_display_font(html_page: str, href: str) -> str:
     """A <link rel=preload> for the titles' face on a page with a title (the stylesheet
     sets every h1 in it). Found only once the stylesheet is applied, the font was
