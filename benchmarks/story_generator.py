@@ -188,16 +188,19 @@ def _chapter_text(rng: random.Random, ref_ids: list[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
+REFERENCES = 15  # a story's reference list
+
+
 def make_story(chapters: int, parts: int = 1) -> StorySpec:
     """A deterministic story; the first N chapters are the same at every size.
 
     With ``parts``, the story carries what ``parts`` stories of chapters/parts chapters
-    would together: 15 references for each part (copies of the first 15 under ids of
+    would together: REFERENCES for each part (copies of the first list under ids of
     their own), each part's chapters citing its own. The bench's shelf compares ten
     stories with one such story, so both carry the same content."""
     rng = random.Random("graphic-novel-bench")
     references = []
-    for n in range(1, 16):
+    for n in range(1, REFERENCES + 1):
         ref = {"id": f"ref-{n:02d}-{rng.choice(THINGS)}",
                "title": f"The {rng.choice(ADJS)} {rng.choice(THINGS)}: a report on the "
                         f"{rng.choice(PLACES)}",
@@ -210,7 +213,7 @@ def make_story(chapters: int, parts: int = 1) -> StorySpec:
         references.append(ref)
     blocks = [[r["id"] for r in references]]
     for part in range(2, parts + 1):
-        copies = [dict(r, id=f"{r['id']}-{part}") for r in references[:15]]
+        copies = [dict(r, id=f"{r['id']}-{part}") for r in references[:REFERENCES]]
         references += copies
         blocks.append([r["id"] for r in copies])
     spec = StorySpec(

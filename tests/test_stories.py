@@ -7,6 +7,7 @@ in every story, as they are in real sites of chat-model stories.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -95,6 +96,11 @@ def test_three_stories_at_the_root_with_a_shelf(shelf_site):
             assert (site / "stories" / name / page).is_file(), (name, page)
         assert (site / "stories" / name / "feed.xml").is_file()
         assert len(list((site / "stories" / name).glob("*.epub"))) == 1
+        # Its contents list, written into the site under its prefix, lists its own pages.
+        contents = json.loads((site / "stories" / name / "assets/graphic-novel/contents.json")
+                              .read_text("utf-8"))
+        assert contents["pages"] and all(not p["url"].startswith("stories/")
+                                         for p in contents["pages"])
 
 
 def test_every_link_and_picture_of_every_story_resolves(shelf_site):

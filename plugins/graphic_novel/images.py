@@ -575,11 +575,11 @@ class Renderer:
 
 
 def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: str | Path,
-                   shared: Collection[str] | None = None) -> int:
+                   shared: Collection[str]) -> int:
     """Put the renditions into the built site. Returns the bytes placed.
 
-    The share-preview JPEG goes only for the panels in ``shared`` (every panel
-    when None): the others' would be files no page or feed names. Cache entries
+    The share-preview JPEG goes only for the panels in ``shared``: the others'
+    would be files no page or feed names. Cache entries
     never change once written (their name is their content's hash), so a hard
     link serves as well as a copy at a fraction of the cost; across file
     systems, or where links are refused, the file is copied.
@@ -588,7 +588,7 @@ def copy_into_site(cache_dir: str | Path, sets: dict[str, ImageSet], site_dir: s
     made: set[Path] = set()
     for images in sets.values():
         for r in images.renditions:
-            if r.name == "social" and shared is not None and images.panel_id not in shared:
+            if r.name == "social" and images.panel_id not in shared:
                 continue
             src = file_of(cache_dir, images, r)
             dest = Path(site_dir) / site_path(images, r)
