@@ -64,6 +64,13 @@ _SCRIPTS_RAN = """() => {
 _DOCUMENT_EMITTED = "() => new Promise((r) => window.document$.subscribe(() => setTimeout(r)))"
 
 
+def scripts_started(page) -> None:
+    """Wait until the page's scripts have run and Material's document$ has emitted: after
+    a click that loaded a whole page, on a page set up by :func:`started_on_load`."""
+    page.wait_for_function(_SCRIPTS_RAN)
+    page.evaluate(_DOCUMENT_EMITTED)
+
+
 def started_on_load(page) -> None:
     """Make ``page.goto`` and ``page.reload`` return once the page's scripts have started
     (for pages of the built site, which all load Material's bundle)."""
@@ -72,8 +79,7 @@ def started_on_load(page) -> None:
     def started(navigate):
         def go(*args, **kwargs):
             response = navigate(*args, **kwargs)
-            page.wait_for_function(_SCRIPTS_RAN)
-            page.evaluate(_DOCUMENT_EMITTED)
+            scripts_started(page)
             return response
         return go
 

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from browser import SiteServer, started_on_load
+from browser import SiteServer, scripts_started, started_on_load
 from conftest import make_project
 
 PAGES = ["", "chapters/01-storm/", "references/", "chapters/all/"]
@@ -157,6 +157,7 @@ def test_lightbox_opens_closes_and_survives_instant_navigation(page, site):
     # Instant navigation to the next chapter, then the lightbox again.
     page.locator(".gn-pager--bottom a[rel=next]").click()
     expect(page).to_have_url(site + "chapters/02-lens/")
+    scripts_started(page)  # a whole load here (the fixture's sitemap names example.org)
     page.locator("figure#panel-02-dawn a.gn-panel-link").click()
     current = page.locator(".glightbox-container .gslide.current .gslide-image img")
     expect(current).to_be_visible()
