@@ -335,6 +335,78 @@ def test_lightbox_on_the_one_page_edition_keeps_to_one_chapter(browser, site):
         assert page.locator(".glightbox-container .gslide").count() == in_chapter
 
 
+ONE_PAGE = "chapters/all/"
+# Whether a chapter's body is drawn: its first element is not skipped by content-visibility.
+_DRAWN = "b => b.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_one_page_edition_draws_a_chapter_only_as_it_nears_the_screen(browser,
+                                                                       default_story_site):
+    site = default_story_site
+    with _page(browser, "phone", "light") as page:
+        page.goto(site.url + ONE_PAGE)
+        bodies = page.locator(".gn-onepage-body")
+        assert bodies.count() == len(site.chapters)
+        drawn = [bodies.nth(n).evaluate(_DRAWN) for n in range(bodies.count())]
+        assert drawn[0] and not any(drawn[2:]), drawn
+        # Find in page still reaches a chapter that is not drawn, and shows it.
+        words = " ".join(bodies.last.locator("p").first.text_content().split()[:6])
+        assert page.evaluate("words => window.find(words)", words)
+        assert bodies.last.evaluate(_DRAWN)
+        # Printing draws every chapter.
+        page.emulate_media(media="print")
+        assert all(bodies.nth(n).evaluate(_DRAWN) for n in range(bodies.count()))
+
+
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_one_page_chapters_not_drawn_yet_take_about_their_real_height(browser,
+                                                                       default_story_site,
+                                                                       view):
+    """The estimates make the scroll bar and a jump's first landing about right."""
+    with _page(browser, view, "light") as page:
+        page.goto(default_story_site.url + ONE_PAGE)
+        bodies = page.locator(".gn-onepage-body")
+        last = bodies.count() - 1
+        assert not bodies.nth(last).evaluate(_DRAWN)
+        estimated, real = page.evaluate("""last => {
+            const bodies = [...document.querySelectorAll('.gn-onepage-body')];
+            const height = () => bodies.map(b => b.getBoundingClientRect().height);
+            const estimated = height();
+            bodies.forEach(b => { b.style.contentVisibility = 'visible'; });
+            return [estimated, height()];
+        }""", last)
+        ratios = [round(e / r, 2) for e, r in zip(estimated, real)]
+        assert all(0.8 <= ratio <= 1.2 for ratio in ratios), ratios
+
+
+def _off_target(page, target: str) -> float:
+    """How far the element with id ``target`` is from where a jump to it puts it (its
+    scroll margin below the top), four frames from now."""
+    return page.evaluate("""id => new Promise(done => {
+        let frames = 4;
+        const check = () => {
+            if (--frames) return requestAnimationFrame(check);
+            const t = document.getElementById(id);
+            done(t.getBoundingClientRect().top - (parseFloat(getComputedStyle(t).scrollMarginTop) || 0));
+        };
+        requestAnimationFrame(check);
+    })""", target)
+
+
+@pytest.mark.parametrize("view", ["phone", "desktop"])
+def test_a_jump_in_the_one_page_edition_lands_on_its_chapter(browser, default_story_site, view):
+    """A chapter drawn only as it nears the screen has an estimated height until then: the
+    jump must still end with its target at the top, not pushed off by the chapter above."""
+    site = default_story_site
+    slugs = [entry["url"].split("/")[1] for entry in site.chapters]
+    with _page(browser, view, "light") as page:
+        page.goto(site.url + ONE_PAGE + "#" + slugs[4])
+        assert abs(_off_target(page, slugs[4])) <= 1
+        page.locator(".gn-onepage-contents a").nth(7).click()
+        assert page.evaluate("location.hash") == "#" + slugs[7]
+        assert abs(_off_target(page, slugs[7])) <= 1
+
+
 def test_print_cover_on_two_pages_dark_titles_and_no_empty_first_page(browser, site):
     with _page(browser, "desktop", "dark") as page:
         page.goto(site.url)

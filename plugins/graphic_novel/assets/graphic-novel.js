@@ -332,7 +332,32 @@
     closedForPrint = [];
   });
 
+  /* The one-page edition draws each chapter only as it nears the screen, its
+   * height estimated until then (graphic-novel.css: .gn-onepage-body). A jump
+   * to a chapter or a panel lands by those estimates, and the chapter just
+   * before it, drawn a frame later at its real height, pushes the target off
+   * its place. Two frames on, the target is put back where the jump meant it,
+   * unless the reader has already scrolled it off the screen. */
+  function settleJump() {
+    if (!location.hash || !document.querySelector(".gn-onepage-body")) return;
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return;
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        var top = target.getBoundingClientRect().top;
+        var meant = parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
+        if (Math.abs(top - meant) > 1 && Math.abs(top) < innerHeight) target.scrollIntoView();
+      });
+    });
+  }
+  window.addEventListener("hashchange", settleJump);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link && link.hash === location.hash) settleJump();  // the same jump again
+  });
+
   function onPage() {
+    settleJump();
     if (!lightboxSetup) readLightboxSetup();
     if (lightbox) lightbox.reload();  // its "open" handler (the dialog's name) stays
     var stale = document.querySelector("dialog.gn-contents");
