@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from browser import SiteServer, started_on_load
+from browser import SiteServer, scripts_started, started_on_load
 from sites import Site, new_project
 
 PHONE = {"width": 390, "height": 844}
@@ -379,18 +379,22 @@ def test_one_page_chapters_not_drawn_yet_take_about_their_real_height(browser,
         assert all(0.8 <= ratio <= 1.2 for ratio in ratios), ratios
 
 
+def _frames_later(page, frames: int = 4) -> None:
+    """Return once the page has drawn ``frames`` more frames."""
+    page.evaluate("""n => new Promise(done => {
+        const next = () => (--n ? requestAnimationFrame(next) : done());
+        requestAnimationFrame(next);
+    })""", frames)
+
+
 def _off_target(page, target: str) -> float:
-    """How far the element with id ``target`` is from where a jump to it puts it (its
-    scroll margin below the top), four frames from now."""
-    return page.evaluate("""id => new Promise(done => {
-        let frames = 4;
-        const check = () => {
-            if (--frames) return requestAnimationFrame(check);
-            const t = document.getElementById(id);
-            done(t.getBoundingClientRect().top - (parseFloat(getComputedStyle(t).scrollMarginTop) || 0));
-        };
-        requestAnimationFrame(check);
-    })""", target)
+    """How far the element with id ``target`` is, a few frames from now, from where a jump to
+    it puts it: its scroll margin below the top."""
+    _frames_later(page)
+    return page.evaluate("""id => {
+        const t = document.getElementById(id);
+        return t.getBoundingClientRect().top - (parseFloat(getComputedStyle(t).scrollMarginTop) || 0);
+    }""", target)
 
 
 @pytest.mark.parametrize("view", ["phone", "desktop"])
@@ -405,6 +409,26 @@ def test_a_jump_in_the_one_page_edition_lands_on_its_chapter(browser, default_st
         page.locator(".gn-onepage-contents a").nth(7).click()
         assert page.evaluate("location.hash") == "#" + slugs[7]
         assert abs(_off_target(page, slugs[7])) <= 1
+
+
+def test_a_return_to_the_one_page_edition_lands_on_the_same_line(browser, default_story_site):
+    """Back from another page, the browser restores the scroll offset, which the estimated
+    heights of the chapters above move; the reading place is put back over it."""
+    site = default_story_site
+    with _page(browser, "phone", "light") as page:
+        page.goto(site.url + ONE_PAGE)
+        line = page.locator(".gn-onepage-chapter").nth(9).locator(".gn-onepage-body > p").nth(3)
+        line.evaluate("p => p.scrollIntoView()")
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(600)  # the place is kept once scrolling stops
+        before = _rect(line)["top"]
+        page.goto(site.url + "references/")
+        page.go_back()
+        scripts_started(page)
+        assert page.evaluate("performance.getEntriesByType('navigation')[0].type") \
+            == "back_forward"
+        _frames_later(page)
+        assert abs(_rect(line)["top"] - before) <= 1
 
 
 def test_print_cover_on_two_pages_dark_titles_and_no_empty_first_page(browser, site):

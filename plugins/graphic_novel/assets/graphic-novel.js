@@ -333,31 +333,112 @@
   });
 
   /* The one-page edition draws each chapter only as it nears the screen, its
-   * height estimated until then (graphic-novel.css: .gn-onepage-body). A jump
-   * to a chapter or a panel lands by those estimates, and the chapter just
-   * before it, drawn a frame later at its real height, pushes the target off
-   * its place. Two frames on, the target is put back where the jump meant it,
-   * unless the reader has already scrolled it off the screen. */
-  function settleJump() {
-    if (!location.hash || !document.querySelector(".gn-onepage-body")) return;
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (!target) return;
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        var top = target.getBoundingClientRect().top;
-        var meant = parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
-        if (Math.abs(top - meant) > 1 && Math.abs(top) < innerHeight) target.scrollIntoView();
-      });
-    });
+   * height estimated until then (graphic-novel.css: .gn-onepage-body). Where
+   * the browser scrolls by those estimates, the chapters round the new place,
+   * drawn a frame later at their real heights, would move the text under the
+   * reader. So before a jump, and before the reading place is put back on a
+   * return, the chapter of the target and the one above it are drawn first;
+   * the chapters further up stay at their estimates, off the screen, and move
+   * nothing. A few frames later the browser decides again what to draw. */
+  function onePage() { return document.querySelector(".gn-onepage-body") !== null; }
+
+  function drawnAround(element) {
+    var section = element.closest(".gn-onepage-chapter");
+    if (!section) return;
+    var before = section.previousElementSibling;
+    var bodies = [section, before && before.matches(".gn-onepage-chapter") ? before : null]
+      .map(function (s) { return s && s.querySelector(".gn-onepage-body"); })
+      .filter(Boolean);
+    bodies.forEach(function (b) { b.style.contentVisibility = "visible"; });
+    var frames = 3;
+    (function later() {
+      if (--frames) return requestAnimationFrame(later);
+      bodies.forEach(function (b) { b.style.contentVisibility = ""; });
+    })();
   }
-  window.addEventListener("hashchange", settleJump);
+
+  function jumpTarget(hash) {
+    return hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
+  }
+  // A link's jump: the chapters drawn before the browser scrolls (it does after this event).
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest('a[href^="#"]');
-    if (link && link.hash === location.hash) settleJump();  // the same jump again
+    var target = link && onePage() && jumpTarget(link.hash);
+    if (target) drawnAround(target);
+  }, true);
+  /* A jump the browser made before this script ran (a link from elsewhere,
+   * with the page's first load): made again, unless the reader has since
+   * scrolled the target off the screen. */
+  function settleJump() {
+    var target = jumpTarget(location.hash);
+    if (!target || Math.abs(target.getBoundingClientRect().top) > innerHeight) return;
+    drawnAround(target);
+    target.scrollIntoView();
+  }
+
+  /* The reading place: the chapter, the block of its body a third of the way
+   * down the screen, and that block's distance from the top. Found by a hit
+   * test, so no chapter off screen is laid out to find it. Kept for this tab
+   * as the reader stops scrolling and as the page is left. */
+  var PLACE = "gn-place:";
+  function readingPlace() {
+    var y = innerHeight / 3;
+    var hit = document.elementFromPoint(innerWidth / 2, y);
+    var body = hit && hit.closest(".gn-onepage-body");
+    var heading = body && body.parentElement.querySelector("h2[id]");
+    if (!heading) return null;
+    for (var i = 0; i < body.children.length; i++) {
+      var box = body.children[i].getBoundingClientRect();
+      if (box.bottom > y) return {chapter: heading.id, block: i, top: box.top};
+    }
+    return null;
+  }
+  function keepPlace() {
+    if (!onePage()) return;
+    try {
+      sessionStorage.setItem(PLACE + location.pathname, JSON.stringify(readingPlace()));
+    } catch (e) { /* storage off: the browser's own offset stands */ }
+  }
+  var placeTimer = 0;
+  window.addEventListener("scroll", function () {
+    clearTimeout(placeTimer);
+    placeTimer = setTimeout(keepPlace, 200);
+  }, {passive: true});
+  window.addEventListener("pagehide", keepPlace);
+
+  /* Back, forward or reload (a load of the browser's, or Material's instant
+   * navigation going back to another page): the browser restores the scroll
+   * offset, and the reading place is put back over it. */
+  var returning = (function () {
+    var entry = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    return !!entry && (entry.type === "back_forward" || entry.type === "reload");
+  })();
+  var shownPath = location.pathname;
+  window.addEventListener("popstate", function () {
+    returning = !!window.document$ && location.pathname !== shownPath;
   });
+  function restorePlace() {
+    var place = null;
+    try { place = JSON.parse(sessionStorage.getItem(PLACE + location.pathname)); } catch (e) { /* none */ }
+    var heading = place && document.getElementById(place.chapter);
+    var body = heading && heading.parentElement.querySelector(".gn-onepage-body");
+    var block = body && body.children[place.block];
+    if (!block) return;
+    drawnAround(block);
+    scrollBy({top: block.getBoundingClientRect().top - place.top, behavior: "instant"});
+  }
+
+  function settleOnePage() {
+    if (onePage()) {
+      if (returning) restorePlace();
+      else settleJump();
+    }
+    returning = false;
+    shownPath = location.pathname;
+  }
 
   function onPage() {
-    settleJump();
+    settleOnePage();
     if (!lightboxSetup) readLightboxSetup();
     if (lightbox) lightbox.reload();  // its "open" handler (the dialog's name) stays
     var stale = document.querySelector("dialog.gn-contents");
