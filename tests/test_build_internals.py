@@ -318,22 +318,22 @@ def test_citing_chapters_gives_each_chapters_first_citation_in_one_pass():
 
 def test_one_page_body_box_is_sized_by_what_a_reader_sees():
     """The one-page edition's estimate of a chapter not drawn yet: a row of panels is one
-    block, the prompts and the lightbox's copy of a caption are not words, a table row and
-    a heading count as rows."""
+    block (side by side, on a wide screen), the prompts and the lightbox's copy of a caption
+    are not words, a table row and a heading count as rows."""
     from graphic_novel.model import Chapter
 
     chapter = Chapter(slug="c", title="c", summary="", kind="chapter", draft=False, body="",
                       body_line=1, source=Path("c.md"), panel_ids=["a", "b", "c"])
     body = ('<p>Five words of story text.</p>'
-            '<div class="gn-row"><div class="gn-panel-unit"><figure class="gn-panel">'
+            '<div class="gn-row" data-panels="2"><div class="gn-panel-unit"><figure class="gn-panel">'
             '<div class="glightbox-desc" hidden><p>many hidden caption words here</p></div>'
             '</figure></div><div class="gn-panel-unit"></div></div>'
             '<div class="gn-panel-unit"><details class="gn-prompt"><summary>Show</summary>'
             '<p>a long prompt nobody reads in the story</p></details></div>'
             '<h3>Two words</h3><table><tr><td>one</td></tr><tr><td>two</td></tr></table>')
     box = pages.one_page_body(chapter, body)
-    assert box.startswith('<div class="gn-onepage-body" style="--gn-blocks: 2; '
-                          '--gn-words: 9; --gn-rows: 3">')
+    assert box.startswith('<div class="gn-onepage-body" style="--gn-panels: 3; '
+                          '--gn-blocks: 2; --gn-words: 9; --gn-rows: 3">')
     assert box.endswith(body + "</div>")
 
 

@@ -711,8 +711,11 @@ def one_page(ctx: Context) -> str:
 _ID_RE = re.compile(r'\b(id|for)="(?=[^"])')
 _HASH_RE = re.compile(r'href="#(?=[^"])')
 _HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
-# What a reader does not see in a chapter's text: the (closed) prompts, the lightbox's copy.
-_UNSEEN_RE = re.compile(r'<details\b.*?</details>|<div class="glightbox-desc".*?</div>', re.S)
+# What a reader does not see in a chapter's text: the (closed) prompt blocks, which hold no
+# <details> (prompt HTML is sanitised to _PROMPT_TAGS), and the lightbox's copy of a caption.
+_UNSEEN_RE = re.compile(r'<details class="gn-prompt\b.*?</details>'
+                        r'|<div class="glightbox-desc".*?</div>', re.S)
+_ROW_SIZE_RE = re.compile(r'<div class="gn-row" data-panels="(\d+)"')
 _TAG_RE = re.compile(r"<[^>]+>")
 _ROW_RE = re.compile(r"<(?:tr|h[3-6])\b")  # table rows and headings: taller than their words
 
@@ -765,15 +768,16 @@ def one_page_body(chapter: Chapter, body: str) -> str:
     """A chapter's body in the one-page edition, in the box the browser lays out and draws
     only as it nears the screen (``content-visibility: auto`` in graphic-novel.css), so the
     whole story opens about as fast as one chapter. Until then the box's height is estimated
-    from the chapter's panel blocks (panels in a row count as one), words, and table rows
-    and headings. The heading stays outside the box: the contents list and Material's table
-    of contents find it without laying out the chapter."""
-    blocks = max(0, len(chapter.panel_ids) - body.count('class="gn-row"'))
+    from the chapter's panels (on a wide screen a row of panels stands as tall as one: its
+    blocks), words, and table rows and headings. The heading stays outside the box: the
+    contents list and Material's table of contents find it without laying out the chapter."""
+    panels = len(chapter.panel_ids)
+    blocks = panels - sum(int(n) - 1 for n in _ROW_SIZE_RE.findall(body))
     seen = _UNSEEN_RE.sub(" ", body)
     words = len(_TAG_RE.sub(" ", seen).split())
     rows = len(_ROW_RE.findall(seen))
-    return (f'<div class="gn-onepage-body" style="--gn-blocks: {blocks}; --gn-words: {words}; '
-            f'--gn-rows: {rows}">{body}</div>')
+    return (f'<div class="gn-onepage-body" style="--gn-panels: {panels}; --gn-blocks: {blocks}; '
+            f'--gn-words: {words}; --gn-rows: {rows}">{body}</div>')
 
 
 def chapter_body_html(page_html: str) -> str | None:

@@ -358,12 +358,21 @@
   }
 
   function jumpTarget(hash) {
-    return hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
+    if (hash.length < 2) return null;
+    var id = hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* not encoded: the id as written */ }
+    return document.getElementById(id);
   }
-  // A link's jump: the chapters drawn before the browser scrolls (it does after this event).
+  /* A link followed on the one-page edition: the place kept (Material's
+   * instant navigation leaves without a pagehide), and for a jump within the
+   * page, the chapters drawn before the browser scrolls (it does after this
+   * event). Material's instant navigation makes every link absolute. */
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest('a[href^="#"]');
-    var target = link && onePage() && jumpTarget(link.hash);
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || !onePage()) return;
+    keepPlace();
+    var here = link.origin === location.origin && link.pathname === location.pathname;
+    var target = here && jumpTarget(link.hash);
     if (target) drawnAround(target);
   }, true);
   /* A jump the browser made before this script ran (a link from elsewhere,
@@ -394,9 +403,10 @@
     return null;
   }
   function keepPlace() {
-    if (!onePage()) return;
+    var place = onePage() && readingPlace();
+    if (!place) return;  // a heading, a gap or an overlay at the line: the last place stands
     try {
-      sessionStorage.setItem(PLACE + location.pathname, JSON.stringify(readingPlace()));
+      sessionStorage.setItem(PLACE + location.pathname, JSON.stringify(place));
     } catch (e) { /* storage off: the browser's own offset stands */ }
   }
   var placeTimer = 0;
@@ -438,7 +448,6 @@
   }
 
   function onPage() {
-    settleOnePage();
     if (!lightboxSetup) readLightboxSetup();
     if (lightbox) lightbox.reload();  // its "open" handler (the dialog's name) stays
     var stale = document.querySelector("dialog.gn-contents");
@@ -446,6 +455,7 @@
     applyPrompts(load("prompts") === true, true);
     remember();
     offerResume();
+    settleOnePage();  // last: opening the prompts moves what follows them
   }
 
   /* Offline reading: the build names its service worker in a meta tag (never
