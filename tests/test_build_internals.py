@@ -295,18 +295,24 @@ def test_each_build_has_its_own_state_and_the_story_model_is_left_whole(project,
     assert config.plugins["graphic-novel"].state is None
 
 
+def _chapter(slug: str, **fields):
+    """A model chapter with nothing but what a test gives it."""
+    from graphic_novel.model import Chapter
+
+    return Chapter(slug=slug, title=slug, summary="", kind="chapter", draft=False, body="",
+                   body_line=1, source=Path(f"{slug}.md"), **fields)
+
+
 def test_citing_chapters_gives_each_chapters_first_citation_in_one_pass():
     """The references page's back-links: for each cited reference, every chapter
     citing it in reading order, with the chapter's first citation of it."""
     from types import SimpleNamespace
 
-    from graphic_novel.model import Chapter, Citation, Story
+    from graphic_novel.model import Citation, Story
 
     def chapter(slug, *cites):
-        return Chapter(slug=slug, title=slug, summary="", kind="chapter", draft=False, body="",
-                       body_line=1, source=Path(f"{slug}.md"),
-                       citations=[Citation(ref, line, f"cite-{ref}-{n}")
-                                  for n, (ref, line) in enumerate(cites, start=1)])
+        return _chapter(slug, citations=[Citation(ref, line, f"cite-{ref}-{n}")
+                                         for n, (ref, line) in enumerate(cites, start=1)])
 
     one = chapter("one", ("a", 3), ("b", 4), ("a", 9))
     two = chapter("two", ("b", 2))
@@ -320,10 +326,7 @@ def test_one_page_body_box_is_sized_by_what_a_reader_sees():
     """The one-page edition's estimate of a chapter not drawn yet: a row of panels is one
     block (side by side, on a wide screen), the prompts and the lightbox's copy of a caption
     are not words, a table row and a heading count as rows."""
-    from graphic_novel.model import Chapter
-
-    chapter = Chapter(slug="c", title="c", summary="", kind="chapter", draft=False, body="",
-                      body_line=1, source=Path("c.md"), panel_ids=["a", "b", "c"])
+    chapter = _chapter("c", panel_ids=["a", "b", "c"])
     body = ('<p>Five words of story text.</p>'
             '<div class="gn-row" data-panels="2"><div class="gn-panel-unit"><figure class="gn-panel">'
             '<div class="glightbox-desc" hidden><p>many hidden caption words here</p></div>'

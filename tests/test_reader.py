@@ -368,15 +368,34 @@ def test_one_page_chapters_not_drawn_yet_take_about_their_real_height(browser,
         bodies = page.locator(".gn-onepage-body")
         last = bodies.count() - 1
         assert not bodies.nth(last).evaluate(_DRAWN)
-        estimated, real = page.evaluate("""last => {
+        estimated, real = page.evaluate("""() => {
             const bodies = [...document.querySelectorAll('.gn-onepage-body')];
             const height = () => bodies.map(b => b.getBoundingClientRect().height);
             const estimated = height();
             bodies.forEach(b => { b.style.contentVisibility = 'visible'; });
             return [estimated, height()];
-        }""", last)
+        }""")
         ratios = [round(e / r, 2) for e, r in zip(estimated, real)]
         assert all(0.8 <= ratio <= 1.2 for ratio in ratios), ratios
+
+
+def test_one_page_panels_still_run_edge_to_edge_on_a_phone(browser, default_story_site):
+    """A chapter's box clips what it paints (content-visibility); a phone's panels reach past
+    the column to the screen's edges, and must not be cut at the column."""
+    with _page(browser, "phone", "light") as page:
+        page.goto(default_story_site.url + ONE_PAGE)
+        img = page.locator(".gn-onepage-chapter").nth(2).locator("figure.gn-panel img").first
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=img.element_handle())
+        _frames_later(page)
+        r = _rect(img)
+        assert r["left"] <= 0 and r["right"] >= PHONE["width"]
+        strip = Image.open(io.BytesIO(page.screenshot(clip={
+            "x": 0, "y": r["top"] + r["height"] / 2, "width": PHONE["width"], "height": 1})))
+        page_bg = _rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        edges = [strip.convert("RGB").getpixel((x, 0)) for x in (0, 1, 2, PHONE["width"] - 1)]
+        assert all(max(abs(a - b) for a, b in zip(px, page_bg)) > 40 for px in edges), edges
 
 
 def _frames_later(page, frames: int = 4) -> None:
