@@ -114,8 +114,27 @@ def test_the_first_panel_is_preloaded_as_the_page_will_fetch_it(default_site):
         img = re.search(r'<img src="([^"]+)" srcset="([^"]+)" sizes="([^"]+)"[^>]*'
                         r'fetchpriority="high"', body)
         assert img and link.groups() == img.groups(), page
-    one_page = (site / "chapters/all/index.html").read_text("utf-8").split("</head>", 1)[0]
-    assert 'rel="preload" as="image"' not in one_page
+    head, body = (site / "chapters/all/index.html").read_text("utf-8").split("</head>", 1)
+    assert 'rel="preload" as="image"' not in head
+    panels = re.findall(r'<img [^>]*>', body)
+    assert len(panels) > 50 and 'fetchpriority="high"' not in body
+    assert all('loading="lazy"' in img for img in panels)
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_the_one_page_editions_first_panel_is_below_the_first_screen(browser, default_site,
+                                                                      width, height):
+    """Why the one-page edition asks for no panel early: its title and list of chapters
+    fill the first screen, on a phone and on a laptop."""
+    url, _ = default_site
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(url + "chapters/all/")
+        top = page.evaluate("document.querySelector('figure.gn-panel img')"
+                            ".getBoundingClientRect().top")
+        assert top > height * 1.2, top
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("scheme,expected", [("dark", "slate"), ("light", "default")])
