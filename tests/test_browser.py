@@ -69,7 +69,10 @@ def test_arrow_keys_do_nothing_while_typing_in_search(page, site):
 
 
 def _settled(page, site, path):
-    """Wait until instant navigation has swapped in the whole page, footer included."""
+    """Wait until instant navigation has swapped in the whole page, footer included, and
+    the page's scripts have run: the fixture's sitemap names example.org, so a link may
+    load the whole page instead, and a key or a swipe before the reader's script is there
+    would be lost (on a page set up by :func:`started_on_load`)."""
     expect(page).to_have_url(site + path)
     expect(page.locator("link[rel=canonical]")).to_have_attribute(
         "href", re.compile(re.escape(path) + "$"))
@@ -77,6 +80,7 @@ def _settled(page, site, path):
         "() => !document.querySelector('.md-footer a') || "
         "[...document.querySelectorAll('.md-footer a')].every(a => a.isConnected)")
     page.wait_for_timeout(150)
+    scripts_started(page)
 
 
 def _swipe(page, x0, y0, x1, y1, steps=6):
@@ -95,6 +99,7 @@ def test_swipe_turns_page_but_vertical_strokes_do_not(browser, site):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True)
     page = context.new_page()
+    started_on_load(page)
     try:
         page.goto(site + "chapters/01-storm/")
         _swipe(page, 300, 400, 290, 150)  # a scroll-like vertical stroke
